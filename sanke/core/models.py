@@ -1,0 +1,99 @@
+"""Shared kernel models: timestamps for every domain model, and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Base for domain models: when a row was created and last changed (stored in UTC)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AuditEventQuerySet:
+        """Bureau admins see events of their region subtree; school admins those of their schools."""
+        from sanke.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        query = scope.audit_q()
+        return self.filter(query) if query is not None else self.none()
+
+
+class AuditEvent(models.Model):
+    """One audited fact: who did what to which object, when and from which address.
+
+    Rows are written by actions inside the same transaction as the change they describe, so a change
+    and its audit row are committed (or rolled back) together. ``region_code`` and ``school`` place the
+    event in the organisation so that bureau admins see only their own subtree.
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=64, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    region_code = models.CharField(_("region code"), max_length=6, blank=True, db_index=True)
+    school = models.ForeignKey(
+        "org.School", verbose_name=_("school"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_repr}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> NotificationQuerySet:
+        """Notifications of the schools where the user works (staff roles), newest first."""
+        from sanke.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        query = scope.school_q("school__", staff_only=True)
+        return self.filter(query) if query is not None else self.none()
+
+
+class Notification(models.Model):
+    """An in-app message to a school (e.g. "the English lesson on Tuesday moved to period 3")."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    school = models.ForeignKey(
+        "org.School", verbose_name=_("school"), related_name="notifications", on_delete=models.CASCADE
+    )
+    message = models.CharField(_("message"), max_length=300)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    read_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("read by"), blank=True, related_name="+"
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,62 @@
+"""Small building blocks that keep page views thin: scoped, filtered, paginated lists and form pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+PAGE_SIZE = 25
+
+
+def list_page(request, template: str, queryset, filterset_class=None, **context):
+    """Render a list: the given (already scoped) queryset, filtered by ``filterset_class``, paginated."""
+    filterset = None
+    if filterset_class is not None:
+        filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+        queryset = filterset.qs
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "filter": filterset,
+            "query": query.urlencode(),
+            **context,
+        },
+    )
+
+
+def form_page(
+    request,
+    form,
+    *,
+    save: Callable,
+    success_url: Callable[[object], str] | str,
+    title: str,
+    success_message: str = "",
+    template: str = "core/form.html",
+    **context,
+):
+    """Show ``form``; on a valid POST call ``save(form)`` (an action) and redirect.
+
+    A ``ValidationError`` raised by the action (model ``full_clean``) is put back on the form, so the
+    user sees every problem next to the field it concerns and nothing is saved.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if success_message:
+                messages.success(request, success_message)
+            return redirect(success_url(obj) if callable(success_url) else success_url)
+    return render(request, template, {"form": form, "title": title, **context})

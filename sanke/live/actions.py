@@ -1,0 +1,124 @@
+"""State changes of live lessons: start, end, record an event, mark lessons nobody started as missed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanke.core.audit import record_audit
+from sanke.live.access import may_send, participant
+from sanke.live.broadcast import send_event_on_commit
+from sanke.live.events import EventError, validate
+from sanke.live.models import LessonEvent
+from sanke.live.rooms import release_room_on_commit
+from sanke.timetable.choices import LessonStatus
+from sanke.timetable.models import Lesson
+
+# A lesson may be started this long before its time (setting up), and is missed this long after its end.
+EARLY_START = dt.timedelta(minutes=30)
+
+
+def _append(lesson: Lesson, event_type: str, payload: dict, actor) -> LessonEvent:
+    """Store the next event of ``lesson`` and broadcast it after commit.
+
+    Numbers are gap-free per lesson (the lesson row is locked while numbering), which lets a client that
+    reconnects ask for everything after the last number it saw.
+    """
+    Lesson.objects.select_for_update().filter(pk=lesson.pk).exists()
+    last = LessonEvent.objects.filter(lesson=lesson).aggregate(m=Max("seq"))["m"] or 0
+    event = LessonEvent.objects.create(
+        lesson=lesson,
+        seq=last + 1,
+        type=event_type,
+        payload=payload,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    send_event_on_commit(event)
+    return event
+
+
+def do_start_lesson(lesson: Lesson, *, acting_user, now=None) -> LessonEvent:
+    """scheduled → live, by the host side, from half an hour before the lesson until its end."""
+    now = now or timezone.now()
+    who = participant(acting_user, lesson)
+    if who is None or who.role != "host":
+        raise PermissionDenied(_("Only the host side can start the lesson."))
+    if not (lesson.starts_at - EARLY_START <= now <= lesson.ends_at):
+        raise ValidationError(_("The lesson can be started from 30 minutes before it until its end."))
+    with transaction.atomic():
+        if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
+            status=LessonStatus.LIVE
+        ):
+            raise ValidationError(_("Only a scheduled lesson can be started."))
+        event = _append(lesson, "lesson.started", {}, acting_user)
+        record_audit(acting_user, "live.lesson.started", lesson)
+    lesson.status = LessonStatus.LIVE
+    return event
+
+
+def do_end_lesson(lesson: Lesson, *, acting_user) -> LessonEvent:
+    """live → ended; every classroom still connected is counted as having left now."""
+    who = participant(acting_user, lesson)
+    if who is None or who.role != "host":
+        raise PermissionDenied(_("Only the host side can end the lesson."))
+    with transaction.atomic():
+        if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).update(
+            status=LessonStatus.ENDED
+        ):
+            raise ValidationError(_("Only a live lesson can be ended."))
+        event = _append(lesson, "lesson.ended", {}, acting_user)
+        record_audit(acting_user, "live.lesson.ended", lesson)
+        release_room_on_commit(lesson)
+    lesson.status = LessonStatus.ENDED
+    return event
+
+
+def do_record_event(lesson: Lesson, event_type: str, payload: dict, *, acting_user) -> LessonEvent:
+    """Validate, authorise and store one interaction event of a live lesson (chat, hand, roll call, quiz…)."""
+    if event_type in {"lesson.started", "lesson.ended"}:
+        raise ValidationError(_("Use start and end for that."))
+    try:
+        payload = validate(event_type, payload)
+    except EventError as exc:
+        raise ValidationError(str(exc)) from exc
+    who = participant(acting_user, lesson)
+    if who is None or not may_send(who, event_type, payload):
+        raise PermissionDenied(_("You cannot do that in this lesson."))
+    with transaction.atomic():
+        if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).exists():
+            raise ValidationError(_("The lesson is not live."))
+        return _append(lesson, event_type, payload, acting_user)
+
+
+def do_mark_missed_lessons(*, now=None) -> int:
+    """Lessons still scheduled after their end were never started: mark them missed (and audit each).
+
+    Only lessons that began after their series was accepted count: a series accepted mid-term gets the
+    term's earlier dates as a record, and nobody could have taught those live.
+    """
+    now = now or timezone.now()
+    missed = 0
+    due = Lesson.objects.filter(
+        status=LessonStatus.SCHEDULED, ends_at__lt=now, starts_at__gt=F("series__accepted_at")
+    )
+    for lesson in due.select_related("series"):
+        with transaction.atomic():
+            if Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
+                status=LessonStatus.MISSED
+            ):
+                record_audit(None, "live.lesson.missed", lesson, actor_username="system")
+                missed += 1
+    # a lesson left open an hour after its end is closed, so it stops counting as live
+    for lesson in Lesson.objects.filter(status=LessonStatus.LIVE, ends_at__lt=now - dt.timedelta(hours=1)):
+        with transaction.atomic():
+            if Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).update(
+                status=LessonStatus.ENDED
+            ):
+                _append(lesson, "lesson.ended", {}, None)
+                record_audit(None, "live.lesson.ended", lesson, actor_username="system")
+    return missed

@@ -1,0 +1,45 @@
+"""The event log of live lessons. A lesson's live state is the replay of its events (see events.py)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LessonEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from sanke.timetable.models import Lesson
+
+        return self.filter(lesson__in=Lesson.objects.visible_to(user))
+
+
+class LessonEvent(models.Model):
+    """One thing that happened in a lesson, numbered per lesson so clients can resume after a drop."""
+
+    lesson = models.ForeignKey(
+        "timetable.Lesson", verbose_name=_("lesson"), related_name="events", on_delete=models.CASCADE
+    )
+    seq = models.PositiveIntegerField(_("number"))
+    type = models.CharField(_("type"), max_length=32)
+    payload = models.JSONField(_("data"), default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = LessonEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lesson_id", "seq"]
+        verbose_name = _("lesson event")
+        verbose_name_plural = _("lesson events")
+        constraints = [models.UniqueConstraint(fields=["lesson", "seq"], name="lesson_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}#{self.seq} {self.type}"

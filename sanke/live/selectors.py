@@ -1,0 +1,33 @@
+"""Read queries of live lessons."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from sanke.timetable.choices import LessonStatus
+from sanke.timetable.models import Lesson
+
+
+def next_lesson_for_classrooms(classroom_ids, now=None) -> Lesson | None:
+    """The live or next lesson received in one of these classrooms (a terminal's countdown)."""
+    now = now or timezone.now()
+    return (
+        Lesson.objects.filter(
+            series__receiving_classes__home_classrooms__in=list(classroom_ids),
+            status__in=[LessonStatus.SCHEDULED, LessonStatus.LIVE],
+            ends_at__gte=now,
+        )
+        .select_related("series__host_teacher", "series__alliance")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def todays_lessons(user, limit: int = 8):
+    """The sync lessons of today (school-local date) that the user can see, for the home page."""
+    return (
+        Lesson.objects.visible_to(user)
+        .filter(date=timezone.localdate())
+        .select_related("series__host_teacher", "series__host_classroom__school")
+        .order_by("starts_at")[:limit]
+    )

@@ -1,0 +1,283 @@
+"""A live lesson through Janus, run inside a private network namespace (see test_janus_lesson.py).
+
+Janus (libnice) gathers no ICE candidates on loopback, so this scenario runs in a namespace of its own
+(`unshare -n`) with a veth pair: Janus gathers on v0, Chromium reaches it there, and the platform, its
+database (SQLite) and the browser all live inside the namespace. It prints one JSON line with the
+frames each side decoded.
+
+Run by the test as: unshare -n python -m sanke.live.tests.janus_lesson
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+HTTP_PORT, WS_PORT, WEB_PORT = 18088, 18188, 18000
+MEDIA_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+    "--allow-loopback-in-peer-connection",
+]
+FRAMES = """(key) => (async () => {
+  const pc = window.sankeLive.peers[key];
+  if (!pc) return 0;
+  let frames = 0;
+  (await pc.getStats()).forEach((r) => {
+    if (r.type === "inbound-rtp" && r.kind === "video") frames = r.framesDecoded || 0;
+  });
+  return frames;
+})()"""
+
+
+def network() -> None:
+    for command in (
+        "ip link set lo up",
+        "ip link add v0 type veth peer name v1",
+        "ip addr add 10.99.0.1/24 dev v0",
+        "ip addr add 10.99.0.2/24 dev v1",
+        "ip link set v0 up",
+        "ip link set v1 up",
+    ):
+        subprocess.run(command.split(), check=True)
+
+
+def wait_http(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def rising(page, key, seconds=40) -> list[int]:
+    seen = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen.append(page.evaluate(FRAMES, key))
+        if len(seen) >= 2 and seen[-1] >= 30 and seen[-1] > seen[-2]:
+            break
+        time.sleep(1)
+    return seen[-2:]
+
+
+def interaction(pages, rooms) -> dict:
+    """Stage (连麦), a quiz round trip and a dropped classroom, on the Janus backend."""
+    host, longjing, xiajiang = pages["host"], pages["longjing"], pages["xiajiang"]
+    # bring 龙井 on stage: 下姜 now also sees and hears it
+    host.click(f"[data-stage='{rooms['longjing']}']")
+    stage = rising(xiajiang, f"classroom-{rooms['longjing']}")
+    # quiz: each classroom's counts reach the host
+    host.fill("[data-form=quiz] [name=question]", "3 + 4 = ?")
+    host.fill("[data-form=quiz] [name=options]", "6 7 8")
+    host.click("[data-testid=quiz-start]")
+    for page, count in ((longjing, "10"), (xiajiang, "7")):
+        page.wait_for_selector("[data-testid=quiz-panel]:not(.d-none)")
+        page.fill("input[data-option='7']", count)
+        page.click("[data-testid=quiz-answer]")
+    host.wait_for_function("Object.keys(window.sankeLive.state.quizzes[1].tallies).length === 2")
+    tally = host.evaluate("window.sankeLive.state.quizzes[1].tallies")
+    # 下姜 drops its connection and comes back; what was said meanwhile arrives
+    xiajiang.evaluate("window.sankeLive.reconnect()")
+    host.fill("[data-form=chat] [name=text]", "请看黑板")
+    host.click("[data-form=chat] button")
+    xiajiang.wait_for_function(
+        "window.sankeLive.state.chat.some((m) => m.text === '请看黑板')", timeout=20000
+    )
+    return {"stage": stage, "tally": tally, "resumed": True}
+
+
+def demo_lesson(*, backend: str, janus: bool = False):
+    """Set up Django on a fresh SQLite database in a temp folder, load the demo county and make the English
+    lesson of 2026-11-24 start now. Returns (env for the server, world, lesson, extra terminal user)."""
+    var = Path(tempfile.mkdtemp(prefix="sanke-netns-"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "SANKE_DATABASE_URL",
+            "SANKE_REDIS_URL",
+            "SANKE_CELERY_BROKER_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(
+        {
+            "SANKE_VAR_DIR": str(var),
+            "SANKE_MEDIA_BACKEND": backend,
+            "DJANGO_SETTINGS_MODULE": "sanke.settings",
+        }
+    )
+    if janus:
+        env.update(
+            {
+                "SANKE_JANUS_URL": f"http://127.0.0.1:{HTTP_PORT}/janus",
+                "SANKE_JANUS_WS_URL": f"ws://127.0.0.1:{WS_PORT}/",
+            }
+        )
+    os.environ.clear()
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from sanke.accounts.actions import do_create_account, do_grant_role
+    from sanke.accounts.choices import Role
+    from sanke.core.demo import load_demo
+    from sanke.timetable.models import Lesson
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("migrate", verbosity=0)
+    world = load_demo()
+    xiajiang = do_create_account(
+        username="terminal_xiajiang", password="Term#Pass1", must_change_password=False, acting_user=None
+    )
+    do_grant_role(xiajiang, Role.CLASSROOM_TERMINAL, classroom=world.classrooms["xiajiang"], acting_user=None)
+    lesson = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 24))
+    now = timezone.now()
+    Lesson.objects.filter(pk=lesson.pk).update(
+        starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=39)
+    )
+    return env, world, lesson, xiajiang
+
+
+@contextlib.contextmanager
+def serve(env):
+    """The platform (uvicorn, ASGI with WebSockets) inside the namespace."""
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "sanke.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(WEB_PORT),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{WEB_PORT}"
+        wait_http(base + "/accounts/login/")
+        yield base
+    finally:
+        web.terminate()
+        web.wait(timeout=10)
+
+
+def session_cookie(user, base):
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base}
+
+
+def cookies_for(users: dict, base: str) -> dict:
+    """Session cookies per participant; made before Playwright starts (its event loop forbids DB calls)."""
+    return {name: session_cookie(user, base) for name, user in users.items()}
+
+
+def open_pages(playwright, base, lesson, cookies: dict):
+    """One browser context per participant, logged in by session cookie, on the lesson room page."""
+    browser = playwright.chromium.launch(
+        executable_path=os.environ.get("SANKE_CHROMIUM", "/usr/bin/chromium"), headless=True, args=MEDIA_ARGS
+    )
+    pages = {}
+    for name in cookies:
+        context = browser.new_context(locale="zh-CN")
+        context.add_cookies([cookies[name]])
+        page = context.new_page()
+        page.goto(f"{base}/live/lessons/{lesson.pk}/")
+        pages[name] = page
+    return browser, pages
+
+
+def main() -> int:
+    network()
+    env, world, lesson, xiajiang = demo_lesson(backend="janus", janus=True)
+    from sanke.live.media_server import janus_config
+
+    var = Path(env["SANKE_VAR_DIR"])
+    config = janus_config(
+        var / "janus", http_port=HTTP_PORT, ws_port=WS_PORT, rtp_range="20000-20999", interface="v0"
+    )
+    janus = subprocess.Popen(
+        ["janus", "-F", str(config.parent), "-C", str(config), "-L", str(var / "janus.log"), "-o"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{HTTP_PORT}/janus/info")
+        with serve(env) as base:
+            from playwright.sync_api import sync_playwright
+
+            users = {
+                "host": world.users["teacher"],
+                "longjing": world.users["terminal_longjing"],
+                "xiajiang": xiajiang,
+            }
+            rooms = {"longjing": world.classrooms["longjing"].pk, "xiajiang": world.classrooms["xiajiang"].pk}
+            cookies = cookies_for(users, base)
+            with sync_playwright() as playwright:
+                browser, pages = open_pages(playwright, base, lesson, cookies)
+                backend = pages["host"].evaluate("window.sankeLive.cfg.backend")
+                pages["host"].click("[data-action=start]")
+                links = [
+                    ("host", f"classroom-{rooms['longjing']}"),
+                    ("host", f"classroom-{rooms['xiajiang']}"),
+                    ("longjing", "host"),
+                    ("xiajiang", "host"),
+                ]
+                frames = {f"{name}<-{key}": rising(pages[name], key, 60) for name, key in links}
+                checks = interaction(pages, rooms)
+                browser.close()
+        print(json.dumps({"backend": backend, "frames": frames, **checks}))
+        return 0
+    finally:
+        janus.terminate()
+        try:
+            janus.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            janus.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

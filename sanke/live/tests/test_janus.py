@@ -1,0 +1,283 @@
+"""The Janus control plane against a real Janus started by the test, on loopback.
+
+The HTTP API needs no ICE, so these tests run Janus bound to 127.0.0.1 with no network namespace; media
+tests (which need candidates) live elsewhere. A missing ``janus`` binary fails the tests: run
+``scripts/system_deps.sh --test``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from sanke.live.janus import VIDEOROOM_NO_SUCH_ROOM, VIDEOROOM_ROOM_EXISTS, JanusClient, JanusError
+from sanke.live.media_server import choose_backend, forget_probes, janus_config
+
+START_TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class RunningJanus:
+    url: str
+    ws_port: int
+    http_port: int
+    conf_dir: Path
+    process: subprocess.Popen
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def janus_binary() -> str:
+    binary = shutil.which("janus")
+    if binary is None:
+        pytest.fail("the janus binary is missing: run scripts/system_deps.sh --test", pytrace=False)
+    return binary
+
+
+@contextmanager
+def running_janus(conf_dir: Path, *, api_secret: str = "") -> Iterator[RunningJanus]:
+    """Write a configuration with free ports into ``conf_dir``, start Janus, stop it by PID afterwards."""
+    binary = janus_binary()
+    http_port = free_port()
+    ws_port = free_port()
+    while ws_port == http_port:
+        ws_port = free_port()
+    config = janus_config(
+        conf_dir, http_port=http_port, ws_port=ws_port, rtp_range="40000-40099", api_secret=api_secret
+    )
+    log = conf_dir / "janus.log"
+    process = subprocess.Popen(
+        [binary, "-F", str(conf_dir), "-C", str(config), "-L", str(log), "-N", "-o"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    janus = RunningJanus(f"http://127.0.0.1:{http_port}/janus", ws_port, http_port, conf_dir, process)
+    try:
+        client = JanusClient(janus.url, timeout=1)
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not client.ping():
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace")[-2000:] if log.exists() else "(no log)"
+                pytest.fail(f"Janus did not answer on {janus.url}; its log ends with:\n{tail}")
+            time.sleep(0.05)
+        yield janus
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def janus(tmp_path_factory) -> Iterator[RunningJanus]:
+    with running_janus(tmp_path_factory.mktemp("janus")) as running:
+        yield running
+
+
+@pytest.fixture
+def client(janus) -> JanusClient:
+    return JanusClient(janus.url)
+
+
+@pytest.fixture
+def fresh_probes():
+    forget_probes()
+    yield
+    forget_probes()
+
+
+def test_a_lesson_room_lives_from_create_to_destroy(client):
+    # when
+    created = client.create_room(
+        910001, "三年级英语 · 千岛湖镇第一小学 → 龙井教学点", publishers=4, bitrate=256_000
+    )
+    # then
+    assert created["room"] == 910001
+    assert client.exists(910001)
+    assert client.list_participants(910001) == []
+
+    # when
+    client.destroy_room(910001)
+    # then
+    assert not client.exists(910001)
+
+
+def test_creating_the_same_room_twice_is_a_clear_error(client):
+    client.create_room(910002, "twice", publishers=2, bitrate=128_000)
+    try:
+        with pytest.raises(JanusError) as raised:
+            client.create_room(910002, "twice", publishers=2, bitrate=128_000)
+        assert raised.value.code == VIDEOROOM_ROOM_EXISTS
+        assert "already exists" in str(raised.value)
+    finally:
+        client.destroy_room(910002)
+
+
+def test_a_room_with_a_secret_needs_it_to_be_destroyed(client):
+    client.create_room(910003, "secret", publishers=2, bitrate=128_000, secret="s3cret", pin="1234")
+    with pytest.raises(JanusError):
+        client.destroy_room(910003, secret="wrong")
+    client.destroy_room(910003, secret="s3cret")
+    assert not client.exists(910003)
+
+
+def test_destroying_a_missing_room_says_so(client):
+    with pytest.raises(JanusError) as raised:
+        client.destroy_room(910099)
+    assert raised.value.code == VIDEOROOM_NO_SUCH_ROOM
+
+
+def test_one_session_can_run_several_requests(client):
+    with client.videoroom() as room:
+        room.create_room(910004, "one session", publishers=2, bitrate=128_000)
+        assert room.exists(910004)
+        room.destroy_room(910004)
+        assert not room.exists(910004)
+
+
+def test_it_picks_janus_when_janus_answers(janus, settings, fresh_probes):
+    settings.SANKE_MEDIA_BACKEND = "auto"
+    settings.SANKE_JANUS_URL = janus.url
+    assert choose_backend() == "janus"
+
+
+def test_it_falls_back_to_p2p_when_janus_does_not_answer(settings, fresh_probes):
+    settings.SANKE_MEDIA_BACKEND = "auto"
+    settings.SANKE_JANUS_URL = f"http://127.0.0.1:{free_port()}/janus"  # nothing listens there
+    assert choose_backend() == "p2p"
+
+
+def test_it_uses_p2p_when_no_janus_is_configured(settings, fresh_probes):
+    settings.SANKE_MEDIA_BACKEND = "auto"
+    settings.SANKE_JANUS_URL = ""
+    assert choose_backend() == "p2p"
+
+
+def test_the_reachability_answer_is_cached_briefly(tmp_path, settings, fresh_probes):
+    settings.SANKE_MEDIA_BACKEND = "auto"
+    with running_janus(tmp_path / "janus") as janus:
+        settings.SANKE_JANUS_URL = janus.url
+        assert choose_backend() == "janus"
+    # Janus is gone; the answer stands for PROBE_TTL_SECONDS, then a new probe notices.
+    assert choose_backend() == "janus"
+    forget_probes()
+    assert choose_backend() == "p2p"
+
+
+def test_a_forced_backend_wins(janus, settings, fresh_probes):
+    settings.SANKE_JANUS_URL = janus.url
+    settings.SANKE_MEDIA_BACKEND = "p2p"
+    assert choose_backend() == "p2p"
+    settings.SANKE_JANUS_URL = f"http://127.0.0.1:{free_port()}/janus"
+    settings.SANKE_MEDIA_BACKEND = "janus"
+    assert choose_backend() == "janus"  # forced: no probe, a Janus outage shows as an error, not as p2p
+
+
+def test_the_config_loads_only_videoroom_and_listens_on_loopback_only(janus, client):
+    # then: the written files
+    core = (janus.conf_dir / "janus.jcfg").read_text()
+    plugin_folder = Path(_value(core, "plugins_folder"))
+    disabled = set(_value(core, "disable", after="plugins:").split(","))
+    available = {path.name for path in plugin_folder.glob("libjanus_*.so")}
+    assert available - disabled == {"libjanus_videoroom.so"}
+    assert _value(core, "ignore_mdns") == "true"
+    assert _value(core, "rtp_port_range") == "40000-40099"
+    assert sorted(path.name for path in janus.conf_dir.glob("*.jcfg")) == [
+        "janus.jcfg",
+        "janus.plugin.videoroom.jcfg",
+        "janus.transport.http.jcfg",
+        "janus.transport.websockets.jcfg",
+    ]
+    http = (janus.conf_dir / "janus.transport.http.jcfg").read_text()
+    assert (_value(http, "ip"), _value(http, "admin_http")) == ("127.0.0.1", "false")
+    ws = (janus.conf_dir / "janus.transport.websockets.jcfg").read_text()
+    assert (_value(ws, "ws_ip"), _value(ws, "admin_ws")) == ("127.0.0.1", "false")
+
+    # then: what the running server says it loaded
+    info = client.info()
+    assert set(info["plugins"]) == {"janus.plugin.videoroom"}
+    assert set(info["transports"]) == {"janus.transport.http", "janus.transport.websockets"}
+    assert info["event_handlers"] is False
+
+    # then: the kernel's table of listening sockets (read locally, no traffic)
+    assert _listening_addresses(janus.http_port) == {"127.0.0.1"}
+    assert _listening_addresses(janus.ws_port) == {"127.0.0.1"}
+
+
+def test_an_api_secret_keeps_other_clients_out(tmp_path):
+    with running_janus(tmp_path / "janus", api_secret="platform-only") as janus:
+        with pytest.raises(JanusError) as raised:
+            JanusClient(janus.url).exists(1)
+        assert raised.value.code == 403
+        assert JanusClient(janus.url, api_secret="platform-only").exists(1) is False
+
+
+def test_the_management_command_writes_the_folder(tmp_path):
+    call_command(
+        "janus_config",
+        str(tmp_path / "conf"),
+        *("--http-port", "18288", "--ws-port", "18289", "--rtp-range", "21000-21099", "--interface", "v0"),
+        verbosity=0,
+    )
+    http = (tmp_path / "conf" / "janus.transport.http.jcfg").read_text()
+    assert _value(http, "port") == "18288"
+    core = (tmp_path / "conf" / "janus.jcfg").read_text()
+    assert _value(core, "configs_folder") == str((tmp_path / "conf").resolve())
+    assert _value(core, "rtp_port_range") == "21000-21099"
+    assert _value(core, "ice_enforce_list") == "v0"
+
+
+def _value(text: str, key: str, *, after: str = "") -> str:
+    """The value of the first uncommented ``key = value`` line (after the line starting ``after``)."""
+    lines = text.splitlines()
+    if after:
+        lines = lines[next(i for i, line in enumerate(lines) if line.startswith(after)) :]
+    for line in lines:
+        name, sep, value = line.strip().partition("=")
+        if sep and name.strip() == key:
+            return value.split("#")[0].strip().strip('"')
+    raise AssertionError(f"{key} is not set")
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Addresses that TCP sockets listen on at ``port``, from /proc/net/tcp and tcp6."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, port_hex = local.split(":")
+            if state == "0A" and int(port_hex, 16) == port:  # 0A = LISTEN
+                if len(address) == 8:
+                    found.add(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1]))
+                else:
+                    found.add(f"ipv6:{address}")
+    return found
+
+
+def test_each_lesson_is_placed_on_one_of_several_janus_instances(settings):
+    from types import SimpleNamespace
+
+    from sanke.live.rooms import instance
+
+    settings.SANKE_JANUS_URLS = ["http://a:8088/janus", "http://b:8088/janus"]
+    settings.SANKE_JANUS_WS_URLS = ["ws://a:8188/", "ws://b:8188/"]
+    placed = {instance(SimpleNamespace(pk=pk)) for pk in range(10)}
+    assert placed == {("http://a:8088/janus", "ws://a:8188/"), ("http://b:8088/janus", "ws://b:8188/")}
+    assert instance(SimpleNamespace(pk=7)) == instance(SimpleNamespace(pk=7))  # always the same one

@@ -1,0 +1,200 @@
+"""Live lesson lifecycle and interaction events, persisted and authorised, with the demo county."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from sanke.accounts.actions import do_create_account, do_grant_role
+from sanke.accounts.choices import Role
+from sanke.core.models import AuditEvent
+from sanke.live.access import participant
+from sanke.live.actions import do_end_lesson, do_mark_missed_lessons, do_record_event, do_start_lesson
+from sanke.live.events import replay
+from sanke.live.models import LessonEvent
+from sanke.timetable.choices import LessonStatus
+from sanke.timetable.models import Lesson, SyncSeries
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def tuesday_english():
+    return Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 24))
+
+
+def live_lesson(world):
+    lesson = tuesday_english()
+    do_start_lesson(
+        lesson, acting_user=world.users["teacher"], now=lesson.starts_at - dt.timedelta(minutes=5)
+    )
+    return lesson
+
+
+def test_who_takes_part_and_as_what(world):
+    lesson = tuesday_english()
+    longjing_room = world.classrooms["longjing"]
+    assert participant(world.users["teacher"], lesson).role == "host"
+    assert participant(world.users["school_admin"], lesson).role == "host"  # host school admin, coordinator
+    terminal = participant(world.users["terminal_longjing"], lesson)
+    assert terminal.role == "classroom" and terminal.classroom_id == longjing_room.pk
+    assert participant(world.users["inspector"], lesson).role == "observer"
+    assert participant(world.users["outsider_teacher"], lesson) is None
+    assert participant(world.users["outsider_admin"], lesson) is None
+    assert participant(world.users["student"], lesson) is None
+
+
+def test_a_terminal_joins_only_lessons_of_its_own_classroom(world, county_admin):
+    # given a terminal of a classroom that receives nothing in this lesson
+    user = do_create_account(username="terminal_host31", password="Term#Pass1", acting_user=county_admin)
+    do_grant_role(
+        user, Role.CLASSROOM_TERMINAL, classroom=world.classrooms["host-3-1"], acting_user=county_admin
+    )
+    assert participant(user, tuesday_english()) is None
+
+
+def test_the_host_starts_within_the_window_and_it_is_audited(world):
+    lesson = tuesday_english()
+    with pytest.raises(ValidationError):
+        do_start_lesson(
+            lesson, acting_user=world.users["teacher"], now=lesson.starts_at - dt.timedelta(hours=2)
+        )
+    with pytest.raises(PermissionDenied):
+        do_start_lesson(lesson, acting_user=world.users["terminal_longjing"], now=lesson.starts_at)
+    event = do_start_lesson(lesson, acting_user=world.users["teacher"], now=lesson.starts_at)
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.LIVE and event.seq == 1 and event.type == "lesson.started"
+    assert AuditEvent.objects.filter(action="live.lesson.started", target_id=str(lesson.pk)).exists()
+    with pytest.raises(ValidationError):  # only once
+        do_start_lesson(lesson, acting_user=world.users["teacher"], now=lesson.starts_at)
+
+
+def test_classrooms_speak_only_for_themselves(world):
+    lesson = live_lesson(world)
+    terminal, room = world.users["terminal_longjing"], world.classrooms["longjing"].pk
+    do_record_event(lesson, "classroom.joined", {"classroom": room}, acting_user=terminal)
+    do_record_event(lesson, "hand.raised", {"classroom": room}, acting_user=terminal)
+    with pytest.raises(PermissionDenied):
+        do_record_event(lesson, "hand.raised", {"classroom": room + 1000}, acting_user=terminal)
+    with pytest.raises(PermissionDenied):
+        do_record_event(
+            lesson,
+            "quiz.started",
+            {"quiz": 1, "kind": "single", "question": "?", "options": ["A", "B"]},
+            acting_user=terminal,
+        )
+    with pytest.raises(PermissionDenied):
+        do_record_event(lesson, "chat.message", {"text": "hi"}, acting_user=world.users["inspector"])
+    with pytest.raises(ValidationError):
+        do_record_event(lesson, "hand.raised", {"classroom": "longjing"}, acting_user=terminal)
+    assert list(LessonEvent.objects.filter(lesson=lesson).values_list("seq", "type")) == [
+        (1, "lesson.started"),
+        (2, "classroom.joined"),
+        (3, "hand.raised"),
+    ]
+
+
+def test_a_quiz_round_trip_and_the_end_are_reproduced_by_replay(world):
+    lesson = live_lesson(world)
+    teacher, terminal, room = (
+        world.users["teacher"],
+        world.users["terminal_longjing"],
+        world.classrooms["longjing"].pk,
+    )
+    do_record_event(lesson, "classroom.joined", {"classroom": room}, acting_user=terminal)
+    do_record_event(
+        lesson,
+        "quiz.started",
+        {"quiz": 1, "kind": "true_false", "question": "3>2?", "options": ["对", "错"]},
+        acting_user=teacher,
+    )
+    do_record_event(
+        lesson,
+        "quiz.answered",
+        {"quiz": 1, "classroom": room, "counts": {"对": 11, "错": 1}},
+        acting_user=terminal,
+    )
+    do_record_event(lesson, "rollcall.started", {"rollcall": 1}, acting_user=teacher)
+    do_record_event(
+        lesson, "rollcall.reported", {"rollcall": 1, "classroom": room, "present": 12}, acting_user=terminal
+    )
+    do_end_lesson(lesson, acting_user=teacher)
+    with pytest.raises(ValidationError):  # nothing after the end
+        do_record_event(lesson, "hand.raised", {"classroom": room}, acting_user=terminal)
+    state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
+    assert state.status == "ended"
+    assert state.quizzes[1].totals() == {"对": 11, "错": 1}
+    assert state.present() == {room: 12}
+    assert state.attendance[room][0][1] is not None  # closed at the end
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.ENDED
+
+
+def test_lessons_nobody_started_are_marked_missed(world):
+    series = SyncSeries.objects.get(subject="英语")
+    series.accepted_at = dt.datetime(2026, 11, 1, tzinfo=SHANGHAI)
+    series.save()
+    live = live_lesson(world)  # 11-24 was taught
+    now = dt.datetime(2026, 12, 1, 12, tzinfo=SHANGHAI)
+    marked = do_mark_missed_lessons(now=now)
+    missed = set(Lesson.objects.filter(status=LessonStatus.MISSED).values_list("date", flat=True))
+    # the Tuesdays and Thursdays between acceptance and now, except the one taught
+    assert missed == {dt.date(2026, 11, d) for d in (3, 5, 10, 12, 17, 19, 26)} | {dt.date(2026, 12, 1)}
+    assert marked == 8
+    assert Lesson.objects.get(pk=live.pk).status == LessonStatus.ENDED  # taught, left open, closed
+    assert Lesson.objects.get(date=dt.date(2026, 10, 27), series=series).status == LessonStatus.SCHEDULED
+    assert do_mark_missed_lessons(now=now) == 0  # retry-safe
+
+
+def test_the_lesson_record_page_shows_attendance_and_quiz_results(world, client_for):
+    from django.urls import reverse
+
+    lesson = live_lesson(world)
+    teacher, terminal, room = (
+        world.users["teacher"],
+        world.users["terminal_longjing"],
+        world.classrooms["longjing"].pk,
+    )
+    do_record_event(lesson, "classroom.joined", {"classroom": room}, acting_user=terminal)
+    do_record_event(lesson, "rollcall.started", {"rollcall": 1}, acting_user=teacher)
+    do_record_event(
+        lesson, "rollcall.reported", {"rollcall": 1, "classroom": room, "present": 11}, acting_user=terminal
+    )
+    do_record_event(
+        lesson,
+        "quiz.started",
+        {"quiz": 1, "kind": "single", "question": "几点了？", "options": ["A", "B"]},
+        acting_user=teacher,
+    )
+    do_record_event(
+        lesson,
+        "quiz.answered",
+        {"quiz": 1, "classroom": room, "counts": {"A": 9, "B": 2}},
+        acting_user=terminal,
+    )
+    page = (
+        client_for(world.users["county_admin"]).get(reverse("live:record", args=[lesson.pk])).content.decode()
+    )
+    assert "龙井教学点" in page and "11" in page and "几点了？" in page and "A: 9" in page
+    assert (
+        client_for(world.users["outsider_admin"]).get(reverse("live:record", args=[lesson.pk])).status_code
+        == 404
+    )
+
+
+def test_a_lesson_left_live_is_closed_an_hour_after_its_end(world):
+    lesson = live_lesson(world)
+    do_mark_missed_lessons(now=lesson.ends_at + dt.timedelta(hours=2))
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.ENDED
+    assert LessonEvent.objects.filter(lesson=lesson, type="lesson.ended").exists()
+
+
+def test_the_host_may_lower_hands_but_not_speak_for_a_classroom(world):
+    lesson = live_lesson(world)
+    teacher, room = world.users["teacher"], world.classrooms["longjing"].pk
+    do_record_event(lesson, "hand.lowered", {"classroom": room}, acting_user=teacher)
+    with pytest.raises(PermissionDenied):
+        do_record_event(lesson, "classroom.joined", {"classroom": room}, acting_user=teacher)

@@ -1,0 +1,167 @@
+"""The lesson room over WebSockets: host and classroom terminals, events, attendance, resume, signaling."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.utils import timezone
+
+from sanke.live.events import replay
+from sanke.live.models import LessonEvent
+from sanke.live.routing import websocket_urlpatterns
+from sanke.timetable.models import Lesson
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(coroutine_factory):
+    """Own event loop in a worker thread (the session's Playwright keeps a loop on the main thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_factory()).result(timeout=60)
+
+
+def application():
+    from channels.routing import URLRouter
+
+    return URLRouter(websocket_urlpatterns)
+
+
+async def join(user, lesson):
+    communicator = WebsocketCommunicator(application(), f"/ws/lessons/{lesson.pk}/")
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def next_of(communicator, kind, event_type=None, timeout=5):
+    while True:
+        message = await communicator.receive_json_from(timeout=timeout)
+        if message["type"] == kind and (event_type is None or message["event"]["type"] == event_type):
+            return message
+
+
+@pytest.fixture
+def lesson(world):
+    """Today's lesson, so that the host may start it now."""
+    lesson = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 24))
+    now = timezone.now()
+    Lesson.objects.filter(pk=lesson.pk).update(
+        starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=39)
+    )
+    lesson.refresh_from_db()
+    return lesson
+
+
+def test_outsiders_cannot_join_and_a_terminal_joins_only_its_own_lessons(world, lesson):
+    async def scenario():
+        codes = []
+        for username in ("outsider_teacher", "outsider_admin", "student"):
+            _c, connected, code = await join(world.users[username], lesson)
+            codes.append((connected, code))
+        return codes
+
+    assert run(scenario) == [(False, 4403)] * 3
+
+
+def test_a_quiz_round_trip_reaches_the_host_with_each_classrooms_answer(world, lesson):
+    room = world.classrooms["longjing"].pk
+
+    async def scenario():
+        host, ok_host, _ = await join(world.users["teacher"], lesson)
+        terminal, ok_terminal, _ = await join(world.users["terminal_longjing"], lesson)
+        assert ok_host and ok_terminal
+        hello = await next_of(terminal, "hello")
+        await host.send_json_to({"type": "start", "id": "s"})
+        await next_of(host, "ack")
+        joined = await next_of(host, "event", "classroom.joined")  # the waiting terminal is now present
+        await host.send_json_to(
+            {
+                "type": "event",
+                "id": 1,
+                "event": "quiz.started",
+                "payload": {"quiz": 1, "kind": "single", "question": "How many?", "options": ["A", "B", "C"]},
+            }
+        )
+        await next_of(terminal, "event", "quiz.started")
+        await terminal.send_json_to(
+            {
+                "type": "event",
+                "id": 2,
+                "event": "quiz.answered",
+                "payload": {"quiz": 1, "classroom": room, "counts": {"A": 9, "C": 3}},
+            }
+        )
+        answered = await next_of(host, "event", "quiz.answered")
+        # a terminal cannot answer for another classroom: refused, nothing stored
+        await terminal.send_json_to(
+            {
+                "type": "event",
+                "id": 3,
+                "event": "quiz.answered",
+                "payload": {"quiz": 1, "classroom": room + 99, "counts": {"A": 1}},
+            }
+        )
+        refused = await next_of(terminal, "error")
+        await host.disconnect()
+        await terminal.disconnect()
+        return hello, joined, answered, refused
+
+    hello, joined, answered, refused = run(scenario)
+    assert hello["role"] == "classroom" and hello["classroom"] == room
+    assert joined["event"]["payload"] == {"classroom": room}
+    assert answered["event"]["payload"]["counts"] == {"A": 9, "C": 3}
+    assert refused["id"] == 3
+    state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
+    assert state.quizzes[1].totals() == {"A": 9, "B": 0, "C": 3}
+    assert state.attendance[room][0][1] is not None  # left when the terminal disconnected
+
+
+def test_a_terminal_that_drops_resumes_without_losing_events(world, lesson):
+    room = world.classrooms["longjing"].pk
+
+    async def scenario():
+        host, _, _ = await join(world.users["teacher"], lesson)
+        await host.send_json_to({"type": "start", "id": "s"})
+        await next_of(host, "ack")
+        terminal, _, _ = await join(world.users["terminal_longjing"], lesson)
+        await terminal.send_json_to({"type": "resume", "since": 0})
+        first = await next_of(terminal, "event", "lesson.started")
+        seen = first["event"]["seq"]
+        await terminal.disconnect()  # the village network drops
+        for n in range(3):
+            await host.send_json_to(
+                {"type": "event", "id": n, "event": "chat.message", "payload": {"text": f"第{n}题"}}
+            )
+            await next_of(host, "ack")
+        terminal, _, _ = await join(world.users["terminal_longjing"], lesson)  # reconnects by itself
+        await terminal.send_json_to({"type": "resume", "since": seen})
+        missed = [await next_of(terminal, "event", "chat.message") for _ in range(3)]
+        await host.disconnect()
+        await terminal.disconnect()
+        return [m["event"]["payload"]["text"] for m in missed]
+
+    assert run(scenario) == ["第0题", "第1题", "第2题"]
+    state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
+    assert len(state.attendance[room]) == 2  # two connected intervals
+    assert state.chat == 3
+
+
+def test_signaling_is_relayed_to_one_participant_and_not_stored(world, lesson):
+    room = world.classrooms["longjing"].pk
+
+    async def scenario():
+        host, _, _ = await join(world.users["teacher"], lesson)
+        terminal, _, _ = await join(world.users["terminal_longjing"], lesson)
+        await host.send_json_to({"type": "signal", "to": f"classroom-{room}", "data": {"sdp": "offer"}})
+        relayed = await next_of(terminal, "signal")
+        await host.disconnect()
+        await terminal.disconnect()
+        return relayed
+
+    relayed = run(scenario)
+    assert relayed == {"type": "signal", "from": "host", "data": {"sdp": "offer"}}
+    assert not LessonEvent.objects.filter(lesson=lesson).exists()  # not started, nothing stored

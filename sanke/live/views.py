@@ -1,0 +1,108 @@
+"""The lesson room pages: the host's console, the classroom terminal's big screen, an observer's view."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from sanke.core.access import access_object
+from sanke.live.access import participant
+from sanke.live.events import replay
+from sanke.live.janus import JanusError
+from sanke.live.media_server import choose_backend
+from sanke.live.models import LessonEvent
+from sanke.live.rooms import ensure_room
+from sanke.org.models import Classroom
+from sanke.timetable.choices import LessonStatus
+from sanke.timetable.models import Lesson
+
+TEMPLATES = {"host": "live/host.html", "classroom": "live/terminal.html", "observer": "live/observer.html"}
+
+
+@login_required
+def lesson_room(request, pk):
+    queryset = Lesson.objects.select_related(
+        "series__alliance", "series__host_teacher", "series__host_classroom"
+    )
+    lesson = access_object(Lesson, request.user, pk, queryset=queryset)
+    who = participant(request.user, lesson)
+    if who is None:
+        raise PermissionDenied
+    classrooms = Classroom.objects.filter(
+        home_class__in=lesson.series.receiving_classes.all(), receiver_capable=True
+    ).select_related("school", "home_class__grade")
+    config = {
+        "lesson": lesson.pk,
+        "role": who.role,
+        "classroom": who.classroom_id,
+        "ws": f"/ws/lessons/{lesson.pk}/",
+        "iceServers": settings.SANKE_ICE_SERVERS,
+        "backend": "p2p",
+        "key": "host" if who.role == "host" else f"classroom-{who.classroom_id}",
+        "maxVideoBitrate": 600_000,
+        "statusLabels": {value: str(label) for value, label in LessonStatus.choices},
+        "keepalive": reverse("live:keepalive"),
+    }
+    if who.role != "observer" and choose_backend() == "janus":
+        try:
+            config["janus"] = ensure_room(lesson, receivers=len(classrooms))
+            config["backend"] = "janus"
+        except JanusError:  # the media server is down: fall back to peer-to-peer rather than no lesson
+            config["backend"] = "p2p"
+    return render(
+        request,
+        TEMPLATES[who.role],
+        {
+            "lesson": lesson,
+            "series": lesson.series,
+            "who": who,
+            "classrooms": classrooms,
+            "live_config": config,
+        },
+    )
+
+
+@login_required
+def keepalive(request):
+    """Touched every few minutes by an open lesson room, so the idle timeout does not end a lesson."""
+    return HttpResponse(status=204)
+
+
+@login_required
+def lesson_record(request, pk):
+    """What happened in a lesson, from its events: times, attendance, students present, quiz results."""
+    lesson = access_object(
+        Lesson, request.user, pk, queryset=Lesson.objects.select_related("series__alliance")
+    )
+    state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
+    names = {
+        c.pk: f"{c.school.name} {c.home_class or c.name}"
+        for c in Classroom.objects.filter(
+            pk__in=set(state.attendance)
+            | set(state.present())
+            | {r for q in state.quizzes.values() for r in q.tallies}
+        ).select_related("school", "home_class__grade")
+    }
+    attendance = [
+        (names.get(room, room), intervals, state.present().get(room))
+        for room, intervals in sorted(state.attendance.items())
+    ]
+    quizzes = [
+        (number, quiz, [(names.get(room, room), counts) for room, counts in quiz.tallies.items()])
+        for number, quiz in sorted(state.quizzes.items())
+    ]
+    return render(
+        request,
+        "live/record.html",
+        {
+            "lesson": lesson,
+            "state": state,
+            "attendance": attendance,
+            "quizzes": quizzes,
+            "can_join": participant(request.user, lesson) is not None,
+        },
+    )

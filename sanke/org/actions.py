@@ -1,0 +1,113 @@
+"""State changes of the organisation. Every change is validated, saved and audited in one transaction."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError
+from django.utils.translation import gettext as _
+
+from sanke.core.audit import record_audit
+from sanke.org.imports import IMPORT_KINDS, ImportResult, RowError, check_file, read_table
+from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
+
+
+class OrgActionError(Exception):
+    """A change the organisation cannot take; the message is meant for the user."""
+
+
+def _save(obj: models.Model, noun: str, *, acting_user, changes: dict | None = None) -> models.Model:
+    created = obj.pk is None
+    with transaction.atomic():
+        obj.full_clean()
+        obj.save()
+        record_audit(acting_user, f"org.{noun}.{'created' if created else 'updated'}", obj, changes=changes)
+    return obj
+
+
+def do_save_region(region: Region, *, acting_user, changes: dict | None = None) -> Region:
+    """Create or update a region (province, city or county) of the division tree."""
+    return _save(region, "region", acting_user=acting_user, changes=changes)
+
+
+def do_save_school(school: School, *, acting_user, changes: dict | None = None) -> School:
+    """Create or update a school or teaching point."""
+    return _save(school, "school", acting_user=acting_user, changes=changes)
+
+
+def do_save_grade(grade: Grade, *, acting_user, changes: dict | None = None) -> Grade:
+    """Add a grade to a school (grades are fixed numbers; there is nothing else to change)."""
+    return _save(grade, "grade", acting_user=acting_user, changes=changes)
+
+
+def do_save_class_group(class_group: ClassGroup, *, acting_user, changes: dict | None = None) -> ClassGroup:
+    """Create or update a class (班级)."""
+    return _save(class_group, "class_group", acting_user=acting_user, changes=changes)
+
+
+def do_save_classroom(classroom: Classroom, *, acting_user, changes: dict | None = None) -> Classroom:
+    """Create or update a classroom and its capabilities (host / receiver / recording)."""
+    return _save(classroom, "classroom", acting_user=acting_user, changes=changes)
+
+
+def do_save_equipment(equipment: Equipment, *, acting_user, changes: dict | None = None) -> Equipment:
+    """Record or update a piece of classroom equipment."""
+    return _save(equipment, "equipment", acting_user=acting_user, changes=changes)
+
+
+def do_save_person(person: Person, *, acting_user, changes: dict | None = None) -> Person:
+    """Create or update a teacher, student, guardian or staff member."""
+    return _save(person, "person", acting_user=acting_user, changes=changes)
+
+
+def do_delete_org_object(obj: models.Model, *, acting_user) -> None:
+    """Delete a grade, class, classroom, equipment or person; refuse if other records still need it."""
+    noun = obj._meta.model_name
+    with transaction.atomic():
+        record_audit(acting_user, f"org.{noun}.deleted", obj)
+        try:
+            obj.delete()
+        except ProtectedError as exc:
+            raise OrgActionError(
+                _("%(object)s cannot be deleted while other records still refer to it.") % {"object": obj}
+            ) from exc
+
+
+def do_link_guardian(guardian: Person, student: Person, *, acting_user) -> None:
+    """Record that ``guardian`` is a guardian of ``student``."""
+    with transaction.atomic():
+        guardian.wards.add(student)
+        record_audit(acting_user, "org.person.guardian_linked", student, changes={"guardian": guardian.name})
+
+
+def do_import_file(kind_key: str, uploaded, *, acting_user) -> ImportResult:
+    """Import a file of ``kind_key`` all or nothing, and audit it.
+
+    Raises ``ImportFileError`` for a file that cannot be read at all; row problems come back in the
+    result, and then nothing has been written.
+    """
+    kind = IMPORT_KINDS[kind_key]
+    result, plan = check_file(kind, read_table(uploaded), acting_user)
+    if plan is None:
+        return result
+    row = 0
+    try:
+        with transaction.atomic():
+            first = None
+            for row, step in plan.steps:  # noqa: B007  (the except clause reports the failing row)
+                created = step()
+                first = first or created
+                result.created += 1
+            region_code, school = first.audit_placement()
+            record_audit(
+                acting_user,
+                f"org.import.{kind.key}",
+                None,
+                region_code=region_code,
+                school=school,
+                changes={"file": getattr(uploaded, "name", ""), "rows": result.created},
+            )
+    except ValidationError as exc:  # a rule the row checks missed: still nothing is saved
+        result.created = 0
+        result.errors.append(RowError(row, "", "", "; ".join(exc.messages)))
+    return result

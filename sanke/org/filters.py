@@ -1,0 +1,74 @@
+"""List filters shared by the pages and the API (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sanke.org.models import ClassGroup, Classroom, Person, Region, School
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds a free-text ``q`` over ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        # Choice lists (school, class…) offer only what the user may see: never all rows of a table.
+        user = getattr(request, "user", None)
+        for flt in self.filters.values():
+            model = getattr(getattr(flt, "queryset", None), "model", None)
+            if model is not None:
+                flt.queryset = model.objects.visible_to(user) if user is not None else model.objects.none()
+
+    def search(self, queryset, name, value):
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(query)
+
+
+class RegionFilter(SearchFilterSet):
+    search_fields = ("name", "code")
+
+    class Meta:
+        model = Region
+        fields = ["level"]
+
+
+class SchoolFilter(SearchFilterSet):
+    search_fields = ("name", "code")
+    region = django_filters.CharFilter(
+        label=_("Division code"), field_name="region__code", lookup_expr="startswith"
+    )
+
+    class Meta:
+        model = School
+        fields = ["kind"]
+
+
+class ClassGroupFilter(SearchFilterSet):
+    search_fields = ("name", "school__name")
+
+    class Meta:
+        model = ClassGroup
+        fields = ["school", "grade__number"]
+
+
+class ClassroomFilter(SearchFilterSet):
+    search_fields = ("name", "school__name", "location")
+
+    class Meta:
+        model = Classroom
+        fields = ["school", "host_capable", "receiver_capable", "recording_capable"]
+
+
+class PersonFilter(SearchFilterSet):
+    search_fields = ("name", "number")
+
+    class Meta:
+        model = Person
+        fields = ["kind", "school", "class_group"]

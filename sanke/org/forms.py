@@ -1,0 +1,169 @@
+"""Forms of the organisation pages. They validate; actions save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sanke.accounts.scope import scope_for
+from sanke.org.choices import PersonKind, SchoolKind
+from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
+
+
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["parent", "level", "code", "name"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        manageable = [r.pk for r in Region.objects.visible_to(user) if scope.can_manage_region(r)]
+        if self.instance.parent_id:
+            manageable.append(self.instance.parent_id)  # a county admin edits their county, not its parent
+        self.fields["parent"].queryset = Region.objects.filter(pk__in=manageable)
+        if self.instance.pk:
+            # Moving a region or changing its code would re-scope every grant below it: not here.
+            for name in ("parent", "level", "code"):
+                self.fields[name].disabled = True
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "region",
+            "central_school",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "is_active",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        regions = [
+            r.pk for r in Region.objects.visible_to(user).filter(level="county") if scope.can_manage_region(r)
+        ]
+        if self.instance.pk and self.instance.region_id not in regions:
+            regions.append(self.instance.region_id)
+            self.fields["region"].disabled = True  # school admins may edit their school, not move it
+            self.fields["code"].disabled = True
+        self.fields["region"].queryset = Region.objects.filter(pk__in=regions)
+        self.fields["central_school"].queryset = (
+            School.objects.visible_to(user).exclude(kind=SchoolKind.TEACHING_POINT).select_related("region")
+        )
+
+
+class GradeForm(forms.ModelForm):
+    class Meta:
+        model = Grade
+        fields = ["number"]
+
+
+class ClassGroupForm(forms.ModelForm):
+    class Meta:
+        model = ClassGroup
+        fields = ["grade", "name", "head_teacher"]
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        self.fields["grade"].queryset = school.grades.all()
+        self.fields["head_teacher"].queryset = school.people.filter(kind=PersonKind.TEACHER)
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = [
+            "name",
+            "location",
+            "capacity",
+            "host_capable",
+            "receiver_capable",
+            "recording_capable",
+            "home_class",
+        ]
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        self.fields["home_class"].queryset = school.class_groups.select_related("grade")
+
+
+class EquipmentForm(forms.ModelForm):
+    class Meta:
+        model = Equipment
+        fields = ["kind", "model_name", "serial_number", "status", "notes"]
+
+
+class MaskedInput(forms.TextInput):
+    """A text input that never prints the stored value (personal data is shown masked only)."""
+
+    def format_value(self, value):
+        return None
+
+
+class StoredSecretField(forms.CharField):
+    """Empty input means "unchanged", so re-saving a person doesn't count as changing their ID number."""
+
+    def has_changed(self, initial, data) -> bool:
+        return bool(data) and super().has_changed(initial, data)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "kind",
+            "name",
+            "gender",
+            "number",
+            "class_group",
+            "subjects",
+            "honour_level",
+            "national_id",
+            "phone",
+        ]
+        widgets = {"national_id": forms.TextInput(), "phone": forms.TextInput()}
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        self.fields["class_group"].queryset = school.class_groups.select_related("grade")
+        self.fields["kind"].choices = [c for c in PersonKind.choices if c[0] != PersonKind.STAFF] + [
+            (PersonKind.STAFF, PersonKind.STAFF.label)
+        ]
+        if self.instance.pk:
+            # Personal data stays masked on screen, in edit forms too: the stored number is never
+            # printed; the masked value is the placeholder and an empty field keeps what is stored.
+            for name, masked in (
+                ("national_id", self.instance.masked_national_id),
+                ("phone", self.instance.masked_phone),
+            ):
+                old = self.fields[name]
+                self.fields[name] = StoredSecretField(
+                    label=old.label,
+                    required=False,
+                    widget=MaskedInput(attrs={"placeholder": masked}),
+                    help_text=_("Leave empty to keep the stored number.") if masked else "",
+                )
+
+    def _keep_if_empty(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value and self.instance.pk:
+            return (
+                type(self.instance).objects.filter(pk=self.instance.pk).values_list(name, flat=True).first()
+            )
+        return value
+
+    def clean_national_id(self) -> str:
+        return self._keep_if_empty("national_id").upper()
+
+    def clean_phone(self) -> str:
+        return self._keep_if_empty("phone")

@@ -1,0 +1,598 @@
+"""Bulk import of schools, classes, teachers and students from xlsx or csv.
+
+An import is all or nothing: every row is checked first, and if any row is wrong nothing is written
+and the user gets every bad row with a reason a school clerk understands. Only a clean file is saved,
+in one transaction, by ``sanke.org.actions.do_import_file``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+
+from sanke.accounts.scope import scope_for
+from sanke.core.crypto import digest
+from sanke.org.choices import Gender, GradeNumber, HonourLevel, PersonKind, RegionLevel, SchoolKind
+from sanke.org.models import ClassGroup, Grade, Person, Region, School
+from sanke.org.validators import MOBILE_RE, national_id_checksum_ok
+
+MAX_ROWS = 20000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Promise
+    required: bool = False
+    hint: Promise | str = ""
+    aliases: tuple[str, ...] = ()  # other titles clerks use for the same column (学号 for 学籍号…)
+
+    def header_names(self) -> set[str]:
+        names = {self.key, *self.aliases}
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names.add(str(self.label))
+        return {_normalise_header(n) for n in names}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong format, no header, empty)."""
+
+
+def _normalise_header(text: str) -> str:
+    return re.sub(r"[\s*＊()（）]", "", str(text or "")).lower()
+
+
+# --- reading files ----------------------------------------------------------------------------------------
+def read_table(uploaded) -> list[list[str]]:
+    """Rows of cells as stripped strings from an .xlsx or .csv upload (UTF-8 or GB18030 for csv)."""
+    name = (getattr(uploaded, "name", "") or "").lower()
+    data = uploaded.read()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise ImportFileError(_("The file could not be opened as an Excel (.xlsx) workbook.")) from exc
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows
+    if name.endswith(".csv") or not name:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError(_("The CSV file is not in UTF-8 or GBK encoding."))
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    raise ImportFileError(_("Please upload an .xlsx or .csv file."))
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores ids typed as numbers as floats
+    return str(value).strip()
+
+
+# --- parsing helpers shared by the kinds ------------------------------------------------------------------
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_GRADE_ALIASES = {"初一": 7, "初二": 8, "初三": 9, "高一": 10, "高二": 11, "高三": 12}
+
+
+def parse_grade(text: str) -> int | None:
+    text = text.strip().replace(" ", "")
+    if text in _GRADE_ALIASES:
+        return _GRADE_ALIASES[text]
+    match = re.fullmatch(r"(\d{1,2})(年级)?", text) or re.fullmatch(r"grade(\d{1,2})", text.lower())
+    if match:
+        number = int(match.group(1))
+    else:
+        cn = re.fullmatch(r"(十[一二]?|[一二三四五六七八九])年级", text)
+        if not cn:
+            return None
+        word = cn.group(1)
+        number = 10 + _CN_DIGITS.get(word[1:], 0) if word.startswith("十") else _CN_DIGITS[word]
+    return number if number in GradeNumber.values else None
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    """Map labels (both languages) and values of a choices class to values."""
+    lookup = {}
+    for value, label in choices.choices:
+        lookup[str(value).lower()] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                lookup[str(label).lower()] = value
+    return lookup
+
+
+GENDER_WORDS = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
+HONOUR_WORDS = {
+    "无": HonourLevel.NONE,
+    "县级": HonourLevel.COUNTY,
+    "市级": HonourLevel.CITY,
+    "省级": HonourLevel.PROVINCE,
+}
+SCHOOL_KIND_WORDS = {
+    "小学": SchoolKind.PRIMARY,
+    "初中": SchoolKind.JUNIOR,
+    "九年一贯制": SchoolKind.NINE_YEAR,
+    "完全中学": SchoolKind.COMPLETE_SECONDARY,
+    "高中": SchoolKind.SENIOR,
+    "教学点": SchoolKind.TEACHING_POINT,
+}
+
+
+class RowChecker:
+    """Collects errors for one row; helpers return a parsed value or None after recording an error."""
+
+    def __init__(
+        self, row_number: int, values: dict[str, str], columns: dict[str, Column], errors: list[RowError]
+    ):
+        self.row_number, self.values, self.columns, self.errors = row_number, values, columns, errors
+        self.failed = False
+
+    def error(self, key: str, message: str) -> None:
+        self.failed = True
+        label = str(self.columns[key].label) if key in self.columns else key
+        self.errors.append(RowError(self.row_number, label, self.values.get(key, ""), message))
+
+    def text(self, key: str, *, max_length: int = 100) -> str:
+        value = self.values.get(key, "")
+        if not value and self.columns[key].required:
+            self.error(key, _("This column must be filled in."))
+        elif len(value) > max_length:
+            self.error(key, _("Too long: at most %(n)d characters.") % {"n": max_length})
+        return value
+
+    def choice(self, key: str, words: dict, choices) -> str | None:
+        value = self.text(key)
+        if not value:
+            return "" if not self.columns[key].required else None
+        lookup = {**_choice_lookup(choices), **words}
+        if value.lower() not in lookup:
+            allowed = "、".join(k for k in words if k)
+            self.error(key, _("Unknown value; use one of: %(allowed)s.") % {"allowed": allowed})
+            return None
+        return lookup[value.lower()]
+
+    def phone(self, key: str) -> str:
+        value = self.text(key).replace(" ", "").replace("-", "")
+        if value and not MOBILE_RE.fullmatch(value):
+            self.error(key, _("Not a valid mobile number: 11 digits starting with 1."))
+        return value
+
+    def national_id(self, key: str, seen: dict[str, int]) -> str:
+        value = self.text(key).upper()
+        if not value:
+            return ""
+        if not national_id_checksum_ok(value):
+            self.error(key, _("Not a valid ID card number (18 characters; check the last digit)."))
+        elif value in seen:
+            self.error(key, _("Same ID card number as row %(row)d.") % {"row": seen[value]})
+        elif Person.objects.filter(national_id_digest=digest(value)).exists():
+            self.error(key, _("A person with this ID card number already exists."))
+        else:
+            seen[value] = self.row_number
+        return value
+
+
+# --- the four kinds ---------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    """What a clean file will create, in order, once every row has passed."""
+
+    steps: list[tuple[int, Callable[[], object]]] = field(default_factory=list)  # (row number, save)
+
+
+def manageable_school(check: RowChecker, key: str, cache: dict, user) -> School | None:
+    code = check.text(key, max_length=10)
+    if not code:
+        return None
+    if code not in cache:
+        school = School.objects.filter(code=code).select_related("region").first()
+        cache[code] = school if school and scope_for(user).can_manage_school(school) else None
+    if cache[code] is None:
+        check.error(key, _("No school with this id in the schools you manage."))
+    return cache[code]
+
+
+def _plan_schools(rows, user, errors) -> Plan:
+    plan, seen, planned = Plan(), {}, {}
+    scope = scope_for(user)
+    for number, values, columns in rows:
+        check = RowChecker(number, values, columns, errors)
+        code = check.text("code", max_length=10)
+        name = check.text("name")
+        kind = check.choice("kind", SCHOOL_KIND_WORDS, SchoolKind)
+        region_code = check.text("region_code", max_length=6)
+        central_code = check.text("central_school_code", max_length=10)
+        if code and not re.fullmatch(r"\d{10}", code):
+            check.error("code", _("A school id has exactly 10 digits."))
+        elif code in seen:
+            check.error("code", _("Duplicate school id: also in row %(row)d.") % {"row": seen[code]})
+        elif code and School.objects.filter(code=code).exists():
+            check.error("code", _("A school with this id already exists."))
+        region = (
+            Region.objects.filter(code=region_code, level=RegionLevel.COUNTY).first() if region_code else None
+        )
+        if region_code and (region is None or not scope.can_manage_region(region)):
+            check.error("region_code", _("No county with this division code in the regions you manage."))
+        central = None
+        if kind == SchoolKind.TEACHING_POINT:
+            if not central_code:
+                check.error("central_school_code", _("A teaching point needs the id of its central school."))
+            elif central_code in planned:
+                central = planned[central_code]
+            else:
+                central = (
+                    School.objects.filter(code=central_code).exclude(kind=SchoolKind.TEACHING_POINT).first()
+                )
+                if central is None or not scope.can_manage_school(central):
+                    check.error("central_school_code", _("No central school with this id."))
+                    central = None
+        elif central_code:
+            check.error("central_school_code", _("Only a teaching point has a central school."))
+        other_county = region is not None and central is not None and central.region_id != region.pk
+        if central is not None and (central.kind == SchoolKind.TEACHING_POINT or other_county):
+            check.error(
+                "central_school_code",
+                _("The central school must be in the same county and must not itself be a teaching point."),
+            )
+        if check.failed:
+            continue
+        seen[code] = number
+        school = School(
+            code=code,
+            name=name,
+            kind=kind,
+            region=region,
+            address=values.get("address", ""),
+            contact_name=values.get("contact_name", ""),
+            contact_phone=values.get("contact_phone", ""),
+        )
+        planned[code] = school
+
+        def step(school=school, central=central):
+            school.central_school = central
+            school.full_clean()
+            school.save()
+            return school
+
+        plan.steps.append((number, step))
+    return plan
+
+
+def _plan_classes(rows, user, errors) -> Plan:
+    plan, seen, schools = Plan(), {}, {}
+    for number, values, columns in rows:
+        check = RowChecker(number, values, columns, errors)
+        school = manageable_school(check, "school_code", schools, user)
+        grade_number = parse_grade(check.text("grade"))
+        if values.get("grade") and grade_number is None:
+            check.error("grade", _("Unknown grade; write e.g. 3, 三年级 or 初一."))
+        name = check.text("name", max_length=32)
+        head_number = check.text("head_teacher_number", max_length=32)
+        head = None
+        if school and head_number:
+            head = Person.objects.filter(school=school, kind=PersonKind.TEACHER, number=head_number).first()
+            if head is None:
+                check.error("head_teacher_number", _("No teacher with this staff number at this school."))
+        key = (school.pk if school else None, grade_number, name)
+        if school and grade_number and name:
+            if key in seen:
+                check.error("name", _("Duplicate class: also in row %(row)d.") % {"row": seen[key]})
+            elif ClassGroup.objects.filter(school=school, grade__number=grade_number, name=name).exists():
+                check.error("name", _("This class already exists at this school."))
+        if check.failed:
+            continue
+        seen[key] = number
+
+        def step(school=school, grade_number=grade_number, name=name, head=head):
+            grade, _created = Grade.objects.get_or_create(school=school, number=grade_number)
+            class_group = ClassGroup(school=school, grade=grade, name=name, head_teacher=head)
+            class_group.full_clean()
+            class_group.save()
+            return class_group
+
+        plan.steps.append((number, step))
+    return plan
+
+
+def _plan_people(rows, user, errors, kind: str) -> Plan:
+    plan, seen_numbers, seen_ids, schools = Plan(), {}, {}, {}
+    for number, values, columns in rows:
+        check = RowChecker(number, values, columns, errors)
+        school = manageable_school(check, "school_code", schools, user)
+        person_number = check.text("number", max_length=32)
+        name = check.text("name", max_length=64)
+        gender = check.choice("gender", GENDER_WORDS, Gender) if "gender" in columns else ""
+        national_id = check.national_id("national_id", seen_ids) if "national_id" in columns else ""
+        class_group = None
+        extra: dict = {}
+        guardian: tuple[str, str] | None = None
+        if kind == PersonKind.STUDENT:
+            grade_number = parse_grade(check.text("grade"))
+            if values.get("grade") and grade_number is None:
+                check.error("grade", _("Unknown grade; write e.g. 3, 三年级 or 初一."))
+            class_name = check.text("class_name", max_length=32)
+            if school and grade_number and class_name:
+                class_group = ClassGroup.objects.filter(
+                    school=school, grade__number=grade_number, name=class_name
+                ).first()
+                if class_group is None:
+                    check.error(
+                        "class_name",
+                        _("This class does not exist at this school; import or create the class first."),
+                    )
+            guardian_name = check.text("guardian_name", max_length=64) if "guardian_name" in columns else ""
+            guardian_phone = check.phone("guardian_phone") if "guardian_phone" in columns else ""
+            if guardian_name and not guardian_phone:
+                check.error("guardian_phone", _("Give the guardian's mobile number too."))
+            if guardian_phone and not guardian_name:
+                check.error("guardian_name", _("Give the guardian's name too."))
+            if guardian_name and guardian_phone:
+                guardian = (guardian_name, guardian_phone)
+        else:
+            extra["phone"] = check.phone("phone") if "phone" in columns else ""
+            extra["subjects"] = check.text("subjects") if "subjects" in columns else ""
+            extra["honour_level"] = (
+                check.choice("honour_level", HONOUR_WORDS, HonourLevel) if "honour_level" in columns else ""
+            )
+        key = (school.pk if school else None, person_number)
+        if school and person_number:
+            if key in seen_numbers:
+                check.error(
+                    "number", _("Duplicate number: also in row %(row)d.") % {"row": seen_numbers[key]}
+                )
+            elif Person.objects.filter(school=school, kind=kind, number=person_number).exists():
+                check.error("number", _("Someone at this school already has this number."))
+        if check.failed:
+            continue
+        seen_numbers[key] = number
+        person = Person(
+            kind=kind,
+            school=school,
+            number=person_number,
+            name=name,
+            gender=gender or "",
+            national_id=national_id,
+            class_group=class_group,
+            **extra,
+        )
+
+        def step(person=person, guardian=guardian):
+            person.full_clean()
+            person.save()
+            if guardian:
+                _attach_guardian(person, *guardian)
+            return person
+
+        plan.steps.append((number, step))
+    return plan
+
+
+def _attach_guardian(student: Person, name: str, phone: str) -> None:
+    """Link a guardian, reusing the guardian already known at the school by phone number (siblings)."""
+    guardian = Person.objects.filter(
+        school=student.school, kind=PersonKind.GUARDIAN, phone_digest=digest(phone)
+    ).first()
+    if guardian is None:
+        guardian = Person(kind=PersonKind.GUARDIAN, school=student.school, name=name, phone=phone)
+        guardian.full_clean()
+        guardian.save()
+    guardian.wards.add(student)
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    key: str
+    label: Promise
+    columns: tuple[Column, ...]
+    planner: Callable
+
+
+SCHOOL_CODE = Column(
+    "school_code", gettext_lazy("School id"), True, "10 位学校标识码", ("学校代码", "学校编码")
+)
+GRADE = Column("grade", gettext_lazy("Grade"), True, "3 / 三年级 / 初一", ("年级",))
+CLASS_NAME = ("班级", "班级名称", "班名")
+PHONE = ("手机", "手机号", "手机号码", "联系电话", "电话")
+NATIONAL_ID = Column(
+    "national_id", gettext_lazy("ID card number"), aliases=("身份证", "身份证号", "身份证号码")
+)
+IMPORT_KINDS: dict[str, ImportKind] = {
+    kind.key: kind
+    for kind in (
+        ImportKind(
+            "schools",
+            gettext_lazy("Schools and teaching points"),
+            (
+                Column("code", gettext_lazy("School id"), True, "2133012701"),
+                Column("name", gettext_lazy("School name"), True, "千岛湖镇中心小学"),
+                Column(
+                    "kind",
+                    gettext_lazy("School type"),
+                    True,
+                    "小学 / 初中 / 九年一贯制 / 完全中学 / 高中 / 教学点",
+                ),
+                Column("region_code", gettext_lazy("Division code"), True, "330127"),
+                Column("central_school_code", gettext_lazy("Central school id"), False, "教学点必填"),
+                Column("address", gettext_lazy("Address")),
+                Column("contact_name", gettext_lazy("Contact person")),
+                Column("contact_phone", gettext_lazy("Contact phone")),
+            ),
+            _plan_schools,
+        ),
+        ImportKind(
+            "classes",
+            gettext_lazy("Classes"),
+            (
+                SCHOOL_CODE,
+                GRADE,
+                Column("name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
+                Column("head_teacher_number", gettext_lazy("Head teacher staff number")),
+            ),
+            _plan_classes,
+        ),
+        ImportKind(
+            "teachers",
+            gettext_lazy("Teachers"),
+            (
+                SCHOOL_CODE,
+                Column("number", gettext_lazy("Staff number"), True, "T0001"),
+                Column("name", gettext_lazy("Name"), True, "王芳"),
+                Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
+                Column("phone", gettext_lazy("Mobile"), False, "13800000000", PHONE),
+                Column("subjects", gettext_lazy("Subjects"), False, "英语"),
+                Column("honour_level", gettext_lazy("Honour level"), False, "无 / 县级 / 市级 / 省级"),
+                NATIONAL_ID,
+            ),
+            lambda rows, user, errors: _plan_people(rows, user, errors, PersonKind.TEACHER),
+        ),
+        ImportKind(
+            "students",
+            gettext_lazy("Students (class rosters)"),
+            (
+                SCHOOL_CODE,
+                GRADE,
+                Column("class_name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
+                Column(
+                    "number",
+                    gettext_lazy("Student number"),
+                    True,
+                    "G330127201501010011",
+                    ("学号", "学籍号", "全国学籍号"),
+                ),
+                Column("name", gettext_lazy("Name"), True, "李明"),
+                Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
+                NATIONAL_ID,
+                Column("guardian_name", gettext_lazy("Guardian name"), aliases=("家长姓名", "监护人")),
+                Column(
+                    "guardian_phone",
+                    gettext_lazy("Guardian mobile"),
+                    aliases=("家长手机", "家长电话", "监护人电话"),
+                ),
+            ),
+            lambda rows, user, errors: _plan_people(rows, user, errors, PersonKind.STUDENT),
+        ),
+    )
+}
+
+
+def register_import_kind(kind: ImportKind) -> None:
+    """Add an import kind owned by another app (called from its ``AppConfig.ready``).
+
+    The organisation does not depend on the apps that extend its import page; they register here.
+    Registering the same kind twice is harmless; a different kind under a taken key is a mistake.
+    """
+    registered = IMPORT_KINDS.setdefault(kind.key, kind)
+    if registered is not kind:
+        raise ValueError(f"import kind {kind.key!r} is already registered")
+
+
+def check_file(kind: ImportKind, table: list[list[str]], user) -> tuple[ImportResult, Plan | None]:
+    """Check every row; return the result (with all errors) and, for a clean file, the plan to save."""
+    result = ImportResult(kind=kind.key)
+    while table and not any(table[-1]):
+        table.pop()
+    if not table or not any(table[0]):
+        raise ImportFileError(_("The file is empty: the first row must hold the column titles."))
+    header = [_normalise_header(cell) for cell in table[0]]
+    positions: dict[str, int] = {}
+    for column in kind.columns:
+        for index, name in enumerate(header):
+            if name and name in column.header_names():
+                positions[column.key] = index
+                break
+    missing = [str(c.label) for c in kind.columns if c.required and c.key not in positions]
+    if missing:
+        raise ImportFileError(
+            _("Missing column(s): %(columns)s. Download the template to see the expected columns.")
+            % {"columns": "、".join(missing)}
+        )
+    # A column we don't know would be silently dropped: refuse the file rather than lose what it holds.
+    unknown = [str(cell) for index, cell in enumerate(table[0]) if cell and index not in positions.values()]
+    if unknown:
+        raise ImportFileError(
+            _("Unknown column(s): %(columns)s. Use the column titles of the template.")
+            % {"columns": "、".join(unknown)}
+        )
+    columns = {c.key: c for c in kind.columns if c.key in positions}
+    rows = []
+    for row_number, cells in enumerate(table[1:], start=2):
+        if not any(cells):
+            continue
+        values = {key: (cells[index] if index < len(cells) else "") for key, index in positions.items()}
+        rows.append((row_number, values, columns))
+    if not rows:
+        raise ImportFileError(_("The file has column titles but no data rows."))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("At most %(n)d rows per file; please split the file.") % {"n": MAX_ROWS})
+    result.rows = len(rows)
+    plan = kind.planner(rows, user, result.errors)
+    result.errors.sort(key=lambda e: e.row)
+    return result, (None if result.errors else plan)
+
+
+def template_workbook(kind: ImportKind) -> Workbook:
+    """An .xlsx template: the column titles (required ones marked *) and a sheet of notes with examples."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(kind.label)[:31]
+    sheet.append([f"{c.label}{'*' if c.required else ''}" for c in kind.columns])
+    for index, _column in enumerate(kind.columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 18
+    notes = workbook.create_sheet(_("Notes"))
+    notes.append([_("Column"), _("Required"), _("Example / allowed values")])
+    for column in kind.columns:
+        notes.append([str(column.label), _("yes") if column.required else "", str(column.hint)])
+    notes.append([])
+    notes.append(
+        [
+            _(
+                "Fill in the first sheet only. A file with any wrong row imports nothing; fix the rows "
+                "listed and upload the whole file again."
+            )
+        ]
+    )
+    return workbook
+
+
+def template_csv(kind: ImportKind) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([f"{c.label}{'*' if c.required else ''}" for c in kind.columns])
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,312 @@
+"""Django settings for Sanke.
+
+Settings come only from the environment (``SANKE_*`` variables) through the small typed helpers
+below, so one code base runs as the embedded laptop install (``make run``: SQLite, in-memory channel
+layer, filesystem Celery broker) and as a production deployment (PostgreSQL, Redis, HTTPS).
+``SANKE_ENV=production`` switches on the secure-cookie/HTTPS settings that ``check --deploy`` wants.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SANKE_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A string setting; ``NAME_FILE`` (a path) wins so secrets can come from files."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SANKE_ENV = env_str("SANKE_ENV", "development")
+PRODUCTION = SANKE_ENV == "production"
+
+SECRET_KEY = env_str(
+    "SANKE_SECRET_KEY", "" if PRODUCTION else "insecure-development-key-change-me-0123456789"
+)
+if not SECRET_KEY:
+    raise RuntimeError("SANKE_SECRET_KEY must be set when SANKE_ENV=production")
+# Key for personal data encrypted at rest (national ids, phone numbers). Defaults to SECRET_KEY;
+# production should set its own and back it up: losing it loses those fields.
+SANKE_FIELD_KEY = env_str("SANKE_FIELD_KEY", SECRET_KEY)
+
+DEBUG = env_bool("SANKE_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("SANKE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if not PRODUCTION else "")
+CSRF_TRUSTED_ORIGINS = env_list("SANKE_CSRF_TRUSTED_ORIGINS")
+# Behind a reverse proxy (nginx) the client address comes from X-Forwarded-For; trust it only then.
+SANKE_TRUST_X_FORWARDED_FOR = env_bool("SANKE_TRUST_X_FORWARDED_FOR", False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "axes",
+    "sanke.core",
+    "sanke.accounts",
+    "sanke.org",
+    "sanke.supervision",
+    "sanke.alliances",
+    "sanke.timetable",
+    "sanke.live",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "sanke.core.middleware.ChineseFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sanke.core.middleware.RequestContextMiddleware",
+    "sanke.accounts.middleware.ForcePasswordChangeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "sanke.urls"
+ASGI_APPLICATION = "sanke.asgi.application"
+WSGI_APPLICATION = "sanke.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sanke" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sanke.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- database: SQLite (WAL) under ./var by default, PostgreSQL with SANKE_DATABASE_URL ---------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = env_str("SANKE_DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "sanke.sqlite3",
+            "OPTIONS": {
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+        }
+    }
+
+# --- realtime and background jobs ----------------------------------------------------------------------
+REDIS_URL = env_str("SANKE_REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+CELERY_BROKER_URL = env_str("SANKE_CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+if CELERY_BROKER_URL == "filesystem://":
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    _processed_dir = VAR_DIR / "celery" / "processed"
+    _queue_dir.mkdir(parents=True, exist_ok=True)
+    _processed_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "processed_folder": str(_processed_dir),
+        "store_processed": False,
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "polling_interval": 0.1,  # the filesystem transport polls; 1 s default made every task wait
+    }
+CELERY_RESULT_BACKEND = env_str(
+    "SANKE_CELERY_RESULT_BACKEND", REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
+)
+(VAR_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env_bool("SANKE_CELERY_EAGER", False)
+CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs, run by the worker's embedded beat (`celery worker --beat` in the Procfile).
+CELERY_BEAT_SCHEDULE = {
+    "mark-missed-lessons": {"task": "live.mark_missed_lessons", "schedule": 300.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+
+# --- live lessons: media backend -------------------------------------------------------------------------
+# Django is only the control plane of live media: it creates and destroys a Janus VideoRoom per lesson over
+# Janus' HTTP API (SANKE_JANUS_URL, e.g. http://127.0.0.1:8088/janus); browsers send media to Janus over
+# SANKE_JANUS_WS_URL (e.g. ws://127.0.0.1:8188/). Without Janus, lessons use a peer-to-peer star.
+# Several instances (production): comma-separated lists in the same order; each lesson is placed on one
+# instance (lesson number modulo the count), so load spreads and a lesson's room lives on one server.
+SANKE_JANUS_URLS = [url.strip().rstrip("/") for url in env_list("SANKE_JANUS_URL")]
+SANKE_JANUS_WS_URLS = env_list("SANKE_JANUS_WS_URL")
+if len(SANKE_JANUS_URLS) != len(SANKE_JANUS_WS_URLS) and SANKE_JANUS_WS_URLS:
+    raise RuntimeError("SANKE_JANUS_URL and SANKE_JANUS_WS_URL must list the same number of instances")
+SANKE_JANUS_URL = SANKE_JANUS_URLS[0] if SANKE_JANUS_URLS else ""
+SANKE_JANUS_WS_URL = SANKE_JANUS_WS_URLS[0] if SANKE_JANUS_WS_URLS else ""
+SANKE_JANUS_API_SECRET = env_str("SANKE_JANUS_API_SECRET")
+# "auto": Janus when SANKE_JANUS_URL is set and answers, else p2p; "janus" or "p2p" force one.
+SANKE_MEDIA_BACKEND = env_str("SANKE_MEDIA_BACKEND", "auto").strip().lower()
+if SANKE_MEDIA_BACKEND not in {"auto", "janus", "p2p"}:
+    raise RuntimeError("SANKE_MEDIA_BACKEND must be auto, janus or p2p")
+if SANKE_MEDIA_BACKEND == "janus" and not SANKE_JANUS_URL:
+    raise RuntimeError("SANKE_MEDIA_BACKEND=janus needs SANKE_JANUS_URL")
+# RTCPeerConnection iceServers handed to browsers: a JSON list such as
+# [{"urls": "turn:turn.example.edu.cn:3478", "username": "u", "credential": "p"}]. Empty on a LAN.
+SANKE_ICE_SERVERS = json.loads(env_str("SANKE_ICE_SERVERS", "[]") or "[]")
+if not isinstance(SANKE_ICE_SERVERS, list):
+    raise RuntimeError("SANKE_ICE_SERVERS must be a JSON list")
+
+# --- authentication and security --------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "sanke.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "sanke.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SANKE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("SANKE_LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Lock by account, not by address: a whole school often shares one NAT address, and five typos by
+# five teachers must not lock out the school. (axes.W006 warns about exactly this choice.)
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Idle timeout: the session expires after N minutes without a request (sliding expiry).
+SESSION_COOKIE_AGE = env_int("SANKE_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SANKE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SANKE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SANKE_HSTS_PRELOAD", True)
+
+# --- internationalisation: Chinese first, English available -----------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "sanke" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and media ------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "sanke" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- API --------------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sanke API",
+    "DESCRIPTION": "Organisation, roles and policy of the Three Classrooms platform.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SANKE_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

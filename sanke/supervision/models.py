@@ -1,0 +1,104 @@
+"""Programme policy targets per region, inherited down the region tree."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sanke.core.models import TimeStampedModel
+
+# The targets a policy holds, in display order. Later issues read them through selectors.
+POLICY_FIELDS = (
+    "weekly_sync_lessons_per_end",
+    "online_lessons_province_level",
+    "online_lessons_city_level",
+    "online_lessons_county_level",
+    "workload_coefficient",
+    "screen_time_limit_minutes",
+)
+
+
+class Policy(TimeStampedModel):
+    """A region's programme targets. An empty field inherits from the parent region.
+
+    The row with no region is the national baseline that every region inherits from; it is created by
+    a data migration with the programme's published defaults (5 sync lessons a week per end; 15/10/5
+    online lessons per term by honour level; 1 online lesson = 1.5 offline; 20 minutes of continuous
+    screen time) and bureau staff change it as data, never in code.
+    """
+
+    region = models.OneToOneField(
+        "org.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        related_name="policy",
+        on_delete=models.CASCADE,
+    )
+    weekly_sync_lessons_per_end = models.PositiveSmallIntegerField(
+        _("sync lessons per week per end"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(40)],
+        help_text=_("Delivery-classroom lessons each host and each receiving end should have every week."),
+    )
+    online_lessons_province_level = models.PositiveSmallIntegerField(
+        _("online lessons per term, province-level master teacher"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+    )
+    online_lessons_city_level = models.PositiveSmallIntegerField(
+        _("online lessons per term, city-level master teacher"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+    )
+    online_lessons_county_level = models.PositiveSmallIntegerField(
+        _("online lessons per term, county-level master teacher"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+    )
+    workload_coefficient = models.DecimalField(
+        _("workload coefficient of an online lesson"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text=_("How many offline lessons one online lesson counts as in a teacher's workload."),
+    )
+    screen_time_limit_minutes = models.PositiveSmallIntegerField(
+        _("continuous screen-time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(region__isnull=True),
+                name="policy_single_national_baseline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.region) if self.region_id else str(_("National baseline"))
+
+    def audit_placement(self):
+        return (self.region.code, None) if self.region_id else ("", None)

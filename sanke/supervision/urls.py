@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sanke.supervision import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.policy_list, name="policy_list"),
+    path("regions/<int:region_pk>/", views.policy_edit, name="policy_edit"),
+]

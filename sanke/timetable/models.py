@@ -1,0 +1,293 @@
+"""Terms, period grids, class timetables, sync-course series and their lessons.
+
+Times are planned in school-local periods (节次) whose clock times differ between schools; a sync
+lesson needs an overlapping clock interval at the host and at every receiving class. Dates and clock
+times are local to the school (Asia/Shanghai); a lesson's ``starts_at``/``ends_at`` are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sanke.core.models import TimeStampedModel
+from sanke.org.models import ScopedQuerySet
+from sanke.timetable.choices import DayKind, LessonStatus, SeriesStatus, SyncMode, Weekday
+
+
+class Term(TimeStampedModel):
+    """A school's term: the days it teaches, apart from holidays, plus make-up days (调休上课)."""
+
+    school = models.ForeignKey(
+        "org.School", verbose_name=_("school"), related_name="terms", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=64)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_id", "-start"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="term_name_unique_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.name}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The last day is before the first day.")})
+
+    def audit_placement(self):
+        return self.school.region.code, self.school
+
+
+class CalendarDay(models.Model):
+    """An exception in a term: a holiday, or a make-up day (调休) that follows one weekday's timetable."""
+
+    term = models.ForeignKey(Term, verbose_name=_("term"), related_name="days", on_delete=models.CASCADE)
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=DayKind.choices)
+    follows_weekday = models.PositiveSmallIntegerField(
+        _("follows the timetable of"), choices=Weekday.choices, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [models.UniqueConstraint(fields=["term", "date"], name="calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class Period(models.Model):
+    """One period (节次) of a school's daily grid, with its clock times."""
+
+    school = models.ForeignKey(
+        "org.School", verbose_name=_("school"), related_name="periods", on_delete=models.CASCADE
+    )
+    number = models.PositiveSmallIntegerField(
+        _("period"), validators=[MinValueValidator(1), MaxValueValidator(16)]
+    )
+    start = models.TimeField(_("starts"))
+    end = models.TimeField(_("ends"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_id", "number"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        constraints = [models.UniqueConstraint(fields=["school", "number"], name="period_unique_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.start:%H:%M}–{self.end:%H:%M})"
+
+    @property
+    def minutes(self) -> int:
+        return minutes_of(self.end) - minutes_of(self.start)
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("A period ends after it starts.")})
+
+    def audit_placement(self):
+        return self.school.region.code, self.school
+
+
+def minutes_of(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def clock_text(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+class TimetableEntry(TimeStampedModel):
+    """What a class has in one period of the week: subject, teacher and (optionally) the room."""
+
+    class_group = models.ForeignKey(
+        "org.ClassGroup", verbose_name=_("class"), related_name="timetable", on_delete=models.CASCADE
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), related_name="entries", on_delete=models.CASCADE
+    )
+    subject = models.CharField(_("subject"), max_length=32)
+    teacher = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("teacher"),
+        null=True,
+        blank=True,
+        related_name="timetable_entries",
+        on_delete=models.SET_NULL,
+    )
+    classroom = models.ForeignKey(
+        "org.Classroom",
+        verbose_name=_("classroom"),
+        null=True,
+        blank=True,
+        related_name="timetable_entries",
+        on_delete=models.SET_NULL,
+    )
+
+    class EntryQuerySet(ScopedQuerySet):
+        scope_path = "class_group__school__"
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["class_group_id", "weekday", "period__number"]
+        verbose_name = _("timetable entry")
+        verbose_name_plural = _("timetable entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["class_group", "weekday", "period"], name="timetable_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.class_group} {self.get_weekday_display()} {self.period.number} {self.subject}"
+
+    def clean(self) -> None:
+        school_id = self.class_group.school_id if self.class_group_id else None
+        if self.period_id and school_id and self.period.school_id != school_id:
+            raise ValidationError({"period": _("The period belongs to another school's grid.")})
+        if self.teacher_id and school_id and self.teacher.school_id != school_id:
+            raise ValidationError({"teacher": _("The teacher must teach at this school.")})
+
+    def audit_placement(self):
+        return self.class_group.audit_placement()
+
+
+class SyncSeries(TimeStampedModel):
+    """A weekly delivery course: one host teacher and classroom teaching N receiving classes live."""
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", verbose_name=_("alliance"), related_name="series", on_delete=models.CASCADE
+    )
+    subject = models.CharField(_("subject"), max_length=32)
+    host_teacher = models.ForeignKey(
+        "org.Person", verbose_name=_("host teacher"), related_name="host_series", on_delete=models.PROTECT
+    )
+    host_classroom = models.ForeignKey(
+        "org.Classroom",
+        verbose_name=_("host classroom"),
+        related_name="host_series",
+        on_delete=models.PROTECT,
+    )
+    receiving_classes = models.ManyToManyField(
+        "org.ClassGroup", verbose_name=_("receiving classes"), related_name="received_series"
+    )
+    lessons_per_week = models.PositiveSmallIntegerField(
+        _("lessons per week"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    minutes = models.PositiveSmallIntegerField(
+        _("lesson length (minutes)"), default=40, validators=[MinValueValidator(10), MaxValueValidator(90)]
+    )
+    mode = models.CharField(
+        _("mode"), max_length=32, choices=SyncMode.choices, default=SyncMode.LIVE_WITH_STUDENTS
+    )
+    core_subject = models.BooleanField(_("core subject (prefer mornings)"), default=False)
+    allow_same_day = models.BooleanField(_("allow two lessons on one day"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SeriesStatus.choices, default=SeriesStatus.DRAFT
+    )
+    explanation = models.JSONField(_("why it could not be placed"), default=list, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class SeriesQuerySet(models.QuerySet):
+        def visible_to(self, user):
+            from sanke.alliances.models import Alliance
+
+            return self.filter(alliance__in=Alliance.objects.visible_to(user))
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["alliance_id", "subject", "id"]
+        verbose_name = _("sync-course series")
+        verbose_name_plural = _("sync-course series")
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.host_teacher}"
+
+    def audit_placement(self):
+        return self.alliance.audit_placement()
+
+
+class SeriesSlot(models.Model):
+    """A weekly slot of a series, in the host school's periods; proposed by the scheduler, then accepted."""
+
+    series = models.ForeignKey(
+        SyncSeries, verbose_name=_("series"), related_name="slots", on_delete=models.CASCADE
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    host_period = models.ForeignKey(
+        Period, verbose_name=_("host period"), related_name="+", on_delete=models.CASCADE
+    )
+    start_minute = models.PositiveSmallIntegerField(_("lesson starts (minute of day)"))
+    end_minute = models.PositiveSmallIntegerField(_("lesson ends (minute of day)"))
+    receiver_periods = models.JSONField(
+        _("receiving classes' periods"), default=dict
+    )  # {class id: period no}
+    accepted = models.BooleanField(_("accepted"), default=False)
+
+    class Meta:
+        ordering = ["series_id", "weekday", "host_period__number"]
+        verbose_name = _("weekly slot")
+        verbose_name_plural = _("weekly slots")
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.get_weekday_display()} {self.host_period.number}"
+
+    @property
+    def clock(self) -> str:
+        return f"{clock_text(self.start_minute)}–{clock_text(self.end_minute)}"
+
+
+class Lesson(TimeStampedModel):
+    """One occurrence of a series on a date. Moving or cancelling it touches this occurrence only."""
+
+    series = models.ForeignKey(
+        SyncSeries, verbose_name=_("series"), related_name="lessons", on_delete=models.CASCADE
+    )
+    date = models.DateField(_("date"), db_index=True)
+    host_period = models.ForeignKey(
+        Period, verbose_name=_("host period"), related_name="+", on_delete=models.PROTECT
+    )
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=LessonStatus.choices, default=LessonStatus.SCHEDULED
+    )
+    moved_from = models.DateTimeField(_("originally at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class LessonQuerySet(models.QuerySet):
+        def visible_to(self, user):
+            from sanke.alliances.models import Alliance
+
+            return self.filter(series__alliance__in=Alliance.objects.visible_to(user))
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self) -> str:
+        return f"{self.series.subject} {self.date}"
+
+    def audit_placement(self):
+        return self.series.audit_placement()

@@ -1,0 +1,383 @@
+"""Read queries of timetables: week grids (per school, class, teacher, classroom, alliance) and lessons.
+
+A week grid has the rows of ONE school's period grid (节次, with that school's clock times) and the
+columns Monday–Friday. A sync slot is planned in the host school's periods; a receiving class sees it in
+its own period (``SeriesSlot.receiver_periods``), because bell times differ between schools. Accepted
+slots and the scheduler's proposals (not yet accepted, marked as such) are both shown.
+
+These functions do not check access: the caller fetched the school/class/teacher/classroom/alliance
+through ``access_object`` (or ``visible_to``) first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanke.timetable.choices import SCHOOL_WEEK, Weekday
+from sanke.timetable.models import Lesson, Period, SeriesSlot, SyncSeries, TimetableEntry, minutes_of
+
+ENTRY, SYNC = "entry", "sync"
+HOST, RECEIVER = "host", "receiver"
+
+
+@dataclass
+class GridItem:
+    """One thing in a cell: an ordinary timetable entry or a sync-course slot (host or receiving side)."""
+
+    kind: str  # ENTRY | SYNC
+    subject: str
+    lines: list[str] = field(default_factory=list)
+    clock: str = ""  # the sync lesson's own clock time (may differ from the period's)
+    role: str = ""  # HOST | RECEIVER for sync items
+    proposed: bool = False  # a scheduler proposal that nobody accepted yet
+    series_id: int | None = None
+
+    @property
+    def is_sync(self) -> bool:
+        return self.kind == SYNC
+
+
+@dataclass
+class GridCell:
+    weekday: int
+    items: list[GridItem] = field(default_factory=list)
+
+
+@dataclass
+class GridRow:
+    number: int
+    clock: str
+    cells: list[GridCell]
+
+
+@dataclass
+class WeekGrid:
+    """A school's periods × Monday–Friday, with what happens in each cell."""
+
+    title: str
+    school: object
+    days: list[tuple[int, str]]
+    rows: list[GridRow]
+    subtitle: str = ""
+    # items whose period is not (or no longer) in the school's grid, or that fall on a weekend
+    unplaced: list[tuple[str, GridItem]] = field(default_factory=list)
+
+    @property
+    def has_periods(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def sync_count(self) -> int:
+        placed = sum(1 for row in self.rows for cell in row.cells for item in cell.items if item.is_sync)
+        return placed + sum(1 for _when, item in self.unplaced if item.is_sync)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.unplaced and not any(cell.items for row in self.rows for cell in row.cells)
+
+    def cell(self, weekday: int, number: int) -> list[GridItem]:
+        """The items of one cell (for tests and callers that look one cell up)."""
+        for row in self.rows:
+            if row.number == number:
+                return next(c.items for c in row.cells if c.weekday == weekday)
+        return []
+
+
+class _GridBuilder:
+    def __init__(self, school, title: str, subtitle: str = ""):
+        self.school = school
+        self.title = title
+        self.subtitle = subtitle
+        self.periods = list(Period.objects.filter(school=school).order_by("number")) if school else []
+        self.cells = {(day, p.number): GridCell(day) for p in self.periods for day in SCHOOL_WEEK}
+        self.unplaced: list[tuple[str, GridItem]] = []
+
+    def add(self, weekday: int, number: int | None, item: GridItem) -> None:
+        cell = self.cells.get((weekday, number))
+        if cell is not None:
+            cell.items.append(item)
+        else:
+            when = f"{Weekday(weekday).label} {number or '?'}"
+            self.unplaced.append((when, item))
+
+    def build(self) -> WeekGrid:
+        rows = []
+        for period in self.periods:
+            cells = [self.cells[(day, period.number)] for day in SCHOOL_WEEK]
+            for cell in cells:  # sync lessons first, then the ordinary timetable
+                cell.items.sort(key=lambda item: (not item.is_sync, item.subject))
+            rows.append(GridRow(period.number, f"{period.start:%H:%M}–{period.end:%H:%M}", cells))
+        return WeekGrid(
+            title=self.title,
+            subtitle=self.subtitle,
+            school=self.school,
+            days=[(day, str(Weekday(day).label)) for day in SCHOOL_WEEK],
+            rows=rows,
+            unplaced=self.unplaced,
+        )
+
+
+# --- items --------------------------------------------------------------------------------------------
+def _class_label(class_group) -> str:
+    return f"{class_group.school.name} {class_group}"
+
+
+def _entry_item(entry: TimetableEntry, *, show_class: bool = False, show_teacher: bool = True) -> GridItem:
+    lines = []
+    if show_class:
+        lines.append(str(entry.class_group))
+    if show_teacher and entry.teacher_id:
+        lines.append(entry.teacher.name)
+    if entry.classroom_id:
+        lines.append(entry.classroom.name)
+    return GridItem(ENTRY, entry.subject, lines)
+
+
+def _host_item(slot: SeriesSlot, *, show_teacher: bool = True) -> GridItem:
+    series = slot.series
+    receivers = "、".join(_class_label(c) for c in series.receiving_classes.all())
+    lines = [_("to %(classes)s") % {"classes": receivers or "—"}]
+    if show_teacher:
+        lines.insert(0, series.host_teacher.name)
+    return GridItem(
+        SYNC,
+        series.subject,
+        lines,
+        clock=slot.clock,
+        role=HOST,
+        proposed=not slot.accepted,
+        series_id=series.pk,
+    )
+
+
+def _receiver_item(slot: SeriesSlot, class_group, *, show_class: bool = True) -> GridItem:
+    series = slot.series
+    lines = [
+        _("from %(teacher)s, %(school)s")
+        % {
+            "teacher": series.host_teacher.name,
+            "school": series.host_classroom.school.name,
+        }
+    ]
+    if show_class:
+        lines.insert(0, str(class_group))
+    return GridItem(
+        SYNC,
+        series.subject,
+        lines,
+        clock=slot.clock,
+        role=RECEIVER,
+        proposed=not slot.accepted,
+        series_id=series.pk,
+    )
+
+
+def _receiver_period(slot: SeriesSlot, class_group) -> int | None:
+    """The receiving class's own period number for ``slot`` (JSON keys are strings)."""
+    periods = slot.receiver_periods or {}
+    number = periods.get(str(class_group.pk), periods.get(class_group.pk))
+    return int(number) if number is not None else None
+
+
+def _slots(series_filter: Q):
+    return (
+        SeriesSlot.objects.filter(series_filter)
+        .select_related(
+            "series__host_teacher",
+            "series__host_classroom__school",
+            "series__alliance",
+            "host_period",
+        )
+        .prefetch_related("series__receiving_classes__school", "series__receiving_classes__grade")
+        .order_by("weekday", "start_minute", "series_id")
+    )
+
+
+def _entries(entry_filter: Q):
+    return (
+        TimetableEntry.objects.filter(entry_filter)
+        .select_related("period", "teacher", "classroom", "class_group__grade")
+        .order_by("weekday", "period__number", "class_group_id")
+    )
+
+
+def _add_receiving(builder: _GridBuilder, slots, class_ids: set[int], *, show_class: bool = True) -> None:
+    for slot in slots:
+        for class_group in slot.series.receiving_classes.all():
+            if class_group.pk in class_ids:
+                item = _receiver_item(slot, class_group, show_class=show_class)
+                builder.add(slot.weekday, _receiver_period(slot, class_group), item)
+
+
+# --- grids --------------------------------------------------------------------------------------------
+def school_week(school, user) -> WeekGrid:
+    """The school's week: every class's timetable, the sync lessons it hosts (in the host period) and the
+    ones its classes receive (in their own periods). Only series of alliances the user may see."""
+    builder = _GridBuilder(school, school.name)
+    for entry in _entries(Q(class_group__school=school)):
+        builder.add(
+            entry.weekday, entry.period.number, _entry_item(entry, show_class=True, show_teacher=False)
+        )
+    visible = SyncSeries.objects.visible_to(user)
+    class_ids = set(school.class_groups.values_list("pk", flat=True))
+    for slot in _slots(Q(series__in=visible, series__host_classroom__school=school)):
+        builder.add(slot.weekday, slot.host_period.number, _host_item(slot))
+    receiving = _slots(Q(series__in=visible, series__receiving_classes__school=school)).distinct()
+    _add_receiving(builder, receiving, class_ids)
+    return builder.build()
+
+
+def class_week(class_group) -> WeekGrid:
+    """A class's week: its timetable plus the sync lessons it receives, in its own school's periods."""
+    builder = _GridBuilder(class_group.school, str(class_group), class_group.school.name)
+    for entry in _entries(Q(class_group=class_group)):
+        builder.add(entry.weekday, entry.period.number, _entry_item(entry))
+    _add_receiving(
+        builder, _slots(Q(series__receiving_classes=class_group)), {class_group.pk}, show_class=False
+    )
+    return builder.build()
+
+
+def teacher_week(person) -> WeekGrid:
+    """A teacher's week: the classes they teach and the sync lessons they host."""
+    builder = _GridBuilder(person.school, person.name, person.school.name if person.school else "")
+    for entry in _entries(Q(teacher=person)):
+        builder.add(
+            entry.weekday, entry.period.number, _entry_item(entry, show_class=True, show_teacher=False)
+        )
+    for slot in _slots(Q(series__host_teacher=person)):
+        builder.add(slot.weekday, slot.host_period.number, _host_item(slot, show_teacher=False))
+    return builder.build()
+
+
+def classroom_week(classroom) -> WeekGrid:
+    """A classroom's week: entries held there (and its home class's entries without a room), the sync
+    lessons it hosts, and the ones its home class receives there."""
+    builder = _GridBuilder(classroom.school, classroom.name, classroom.school.name)
+    room = Q(classroom=classroom)
+    if classroom.home_class_id:
+        room |= Q(class_group_id=classroom.home_class_id, classroom__isnull=True)
+    for entry in _entries(room):
+        builder.add(entry.weekday, entry.period.number, _entry_item(entry, show_class=True))
+    for slot in _slots(Q(series__host_classroom=classroom)):
+        builder.add(slot.weekday, slot.host_period.number, _host_item(slot))
+    if classroom.home_class_id:
+        receiving = _slots(Q(series__receiving_classes=classroom.home_class_id))
+        _add_receiving(builder, receiving, {classroom.home_class_id})
+    return builder.build()
+
+
+def alliance_week(alliance) -> list[WeekGrid]:
+    """One grid per school of the alliance, each showing the alliance's slots in that school's own
+    periods: the host school first, then the receiving schools."""
+    from sanke.org.models import School
+
+    slots = list(_slots(Q(series__alliance=alliance)))
+    receiver_school_ids = {c.school_id for slot in slots for c in slot.series.receiving_classes.all()}
+    member_ids = set(alliance.members.values_list("school_id", flat=True))
+    schools = School.objects.filter(pk__in=member_ids | receiver_school_ids).exclude(
+        pk=alliance.host_school_id
+    )
+    grids = []
+    host = _GridBuilder(alliance.host_school, alliance.host_school.name, _("Host school"))
+    for slot in slots:
+        if slot.series.host_classroom.school_id == alliance.host_school_id:
+            host.add(slot.weekday, slot.host_period.number, _host_item(slot))
+        else:  # a series hosted elsewhere (another school of the alliance's region): show it at its host
+            host.unplaced.append((f"{slot.get_weekday_display()} {slot.clock}", _host_item(slot)))
+    grids.append(host.build())
+    for school in schools.order_by("code"):
+        builder = _GridBuilder(school, school.name, _("Receiving school"))
+        class_ids = set(school.class_groups.values_list("pk", flat=True))
+        _add_receiving(builder, slots, class_ids)
+        grids.append(builder.build())
+    return grids
+
+
+# --- lessons ------------------------------------------------------------------------------------------
+def lesson_queryset():
+    """Lessons with what their rows show, ready for lists and detail pages."""
+    return Lesson.objects.select_related(
+        "series__alliance",
+        "series__host_teacher",
+        "series__host_classroom__school__region",
+        "host_period",
+    ).prefetch_related("series__receiving_classes__school", "series__receiving_classes__grade")
+
+
+def lessons_on(user, date: dt.date, *, school=None, subject: str = "", status: str = ""):
+    """The lessons on ``date`` the user may see, optionally of one school (hosting or receiving), one
+    subject or one status, in time order."""
+    lessons = lesson_queryset().filter(pk__in=Lesson.objects.visible_to(user).filter(date=date))
+    if school is not None:
+        lessons = lessons.filter(
+            Q(series__host_classroom__school=school) | Q(series__receiving_classes__school=school)
+        ).distinct()
+    if subject:
+        lessons = lessons.filter(series__subject=subject)
+    if status:
+        lessons = lessons.filter(status=status)
+    return lessons.order_by("starts_at", "series__subject", "pk")
+
+
+def subjects_visible_to(user) -> list[str]:
+    return sorted(set(SyncSeries.objects.visible_to(user).values_list("subject", flat=True)))
+
+
+def upcoming_lessons(lessons, *, limit: int = 10):
+    """The next lessons (from today, Asia/Shanghai) of a lesson queryset."""
+    today = timezone.localdate()
+    return list(
+        lesson_queryset().filter(pk__in=lessons.filter(date__gte=today)).order_by("starts_at", "pk")[:limit]
+    )
+
+
+def teacher_lessons(person):
+    return Lesson.objects.filter(series__host_teacher=person)
+
+
+def classroom_lessons(classroom):
+    query = Q(series__host_classroom=classroom)
+    if classroom.home_class_id:
+        query |= Q(series__receiving_classes=classroom.home_class_id)
+    return Lesson.objects.filter(pk__in=Lesson.objects.filter(query).values("pk"))
+
+
+def class_lessons(class_group):
+    return Lesson.objects.filter(series__receiving_classes=class_group)
+
+
+def school_lessons(school):
+    query = Q(series__host_classroom__school=school) | Q(series__receiving_classes__school=school)
+    return Lesson.objects.filter(pk__in=Lesson.objects.filter(query).values("pk"))
+
+
+@dataclass
+class ReceivingEnd:
+    class_group: object
+    period: Period | None
+
+
+def receiving_ends(lesson: Lesson) -> list[ReceivingEnd]:
+    """Each receiving class with the period of its own school in which the lesson falls (by clock)."""
+    start = timezone.localtime(lesson.starts_at)
+    end = timezone.localtime(lesson.ends_at)
+    start_min, end_min = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+    ends = []
+    classes = list(lesson.series.receiving_classes.all())
+    periods: dict[int, list[Period]] = {}
+    for period in Period.objects.filter(school_id__in={c.school_id for c in classes}).order_by("number"):
+        periods.setdefault(period.school_id, []).append(period)
+    for class_group in classes:
+        best, overlap = None, 0
+        for period in periods.get(class_group.school_id, []):
+            shared = min(end_min, minutes_of(period.end)) - max(start_min, minutes_of(period.start))
+            if shared > overlap:
+                best, overlap = period, shared
+        ends.append(ReceivingEnd(class_group, best))
+    return ends

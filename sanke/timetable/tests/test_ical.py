@@ -1,0 +1,153 @@
+"""iCal feeds of a teacher's and a classroom's sync lessons: parsed back with ``icalendar``, times in UTC,
+stable UIDs through a move, cancelled lessons marked, holidays absent; a bad token, or a subscriber who
+lost access, gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from icalendar import Calendar
+
+from sanke.accounts.actions import do_revoke_role
+from sanke.accounts.models import RoleAssignment
+from sanke.timetable import ical
+from sanke.timetable.actions import do_cancel_lesson, do_delete_entry, do_move_lesson
+from sanke.timetable.models import Lesson, Period, TimetableEntry
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def _whole_term(monkeypatch):
+    """The feed reaches back HISTORY_DAYS from today; keep the demo term in it whenever the tests run."""
+    monkeypatch.setattr(ical, "HISTORY_DAYS", 100_000)
+
+
+def feed_url(kind, obj, user) -> str:
+    return reverse("timetable:ical", kwargs={"token": ical.make_token(kind, obj.pk, user)})
+
+
+def events(response) -> dict[str, object]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def the_lesson() -> Lesson:
+    return Lesson.objects.get(date=TUESDAY, series__subject="英语")
+
+
+def test_the_teacher_feed_lists_their_lessons_in_utc(world, county_admin, client):
+    # when a calendar app (no login) fetches 王芳's feed
+    found = events(client.get(feed_url(ical.TEACHER, world.people["teacher"], county_admin)))
+
+    # then every English lesson of the term is there, once
+    lessons = Lesson.objects.filter(series__host_teacher=world.people["teacher"])
+    assert set(found) == {f"lesson-{lesson.pk}@sanke" for lesson in lessons}
+    event = found[ical.lesson_uid(the_lesson())]
+    assert event.decoded("DTSTART") == dt.datetime(2026, 11, 24, 1, 50, tzinfo=dt.UTC)  # 09:50 Shanghai
+    assert event.decoded("DTEND") == dt.datetime(2026, 11, 24, 2, 30, tzinfo=dt.UTC)
+    assert "DTSTART:20261124T015000Z" in client.get(
+        feed_url(ical.TEACHER, world.people["teacher"], county_admin)
+    ).content.decode().replace("\r\n ", "")
+    assert str(event["SUMMARY"]) == "英语 · 千岛湖一小英语专递课堂"
+    assert str(event["LOCATION"]) == "千岛湖镇第一小学 · 录播教室"
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_no_events_in_the_national_day_holiday(world, county_admin, client):
+    found = events(client.get(feed_url(ical.TEACHER, world.people["teacher"], county_admin)))
+    local_dates = {
+        e.decoded("DTSTART").astimezone(dt.timezone(dt.timedelta(hours=8))).date() for e in found.values()
+    }
+    assert not {d for d in local_dates if dt.date(2026, 10, 1) <= d <= dt.date(2026, 10, 7)}
+    assert dt.date(2026, 10, 8) in local_dates
+
+
+def test_the_classroom_feed_of_a_receiving_classroom(world, county_admin, client):
+    found = events(client.get(feed_url(ical.CLASSROOM, world.classrooms["longjing"], county_admin)))
+    assert ical.lesson_uid(the_lesson()) in found
+    assert len(found) == Lesson.objects.filter(series__subject="英语").count()
+    # a classroom without sync lessons has an empty but valid calendar
+    assert events(client.get(feed_url(ical.CLASSROOM, world.classrooms["longjing-5"], county_admin))) == {}
+
+
+def test_a_moved_lesson_keeps_its_uid_and_a_cancelled_one_is_marked(world, county_admin, client):
+    # given the Tuesday lesson moves to Friday period 3 (freed at 下姜) and the Thursday one is cancelled
+    friday_maths = TimetableEntry.objects.get(
+        class_group=world.classes["xiajiang-4"], weekday=5, period__number=3
+    )
+    do_delete_entry(friday_maths, acting_user=None)
+    lesson = the_lesson()
+    period = Period.objects.get(school=world.schools["host"], number=3)
+    do_move_lesson(lesson, dt.date(2026, 11, 27), period, acting_user=None)
+    thursday = Lesson.objects.get(date=dt.date(2026, 11, 26))
+    do_cancel_lesson(thursday, "教研活动", acting_user=None)
+
+    found = events(client.get(feed_url(ical.TEACHER, world.people["teacher"], county_admin)))
+
+    moved = found[ical.lesson_uid(lesson)]
+    assert moved.decoded("DTSTART") == dt.datetime(2026, 11, 27, 1, 50, tzinfo=dt.UTC)
+    assert int(moved["SEQUENCE"]) == 1
+    cancelled = found[ical.lesson_uid(thursday)]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert "教研活动" in str(cancelled["DESCRIPTION"])
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "nonsense",
+        signing.dumps({"k": "teacher", "id": 1, "u": 1}, salt="another.salt"),
+        signing.dumps({"k": "student", "id": 1, "u": 1}, salt=ical.SALT),
+        signing.dumps({"k": "teacher", "id": "1", "u": 1}, salt=ical.SALT),
+    ],
+)
+def test_a_bad_token_is_404(world, client, token):
+    assert client.get(reverse("timetable:ical", kwargs={"token": token})).status_code == 404
+
+
+def test_a_tampered_token_is_404(world, county_admin, client):
+    token = ical.make_token(ical.TEACHER, world.people["teacher"].pk, county_admin)
+    payload, rest = token.split(":", 1)
+    other = ical.make_token(ical.TEACHER, world.people["music"].pk, county_admin).split(":", 1)[0]
+    assert other != payload
+    assert client.get(reverse("timetable:ical", kwargs={"token": f"{other}:{rest}"})).status_code == 404
+
+
+def test_a_token_for_someone_out_of_scope_is_404(world, outsider, client):
+    """Signed for the outsider, about 淳安's teacher: the subscriber may not see it, so no feed."""
+    assert client.get(feed_url(ical.TEACHER, world.people["teacher"], outsider)).status_code == 404
+    assert client.get(feed_url(ical.CLASSROOM, world.classrooms["longjing"], outsider)).status_code == 404
+
+
+def test_the_feed_closes_when_the_subscriber_loses_access(world, school_admin, county_admin, client):
+    url = feed_url(ical.TEACHER, world.people["teacher"], school_admin)
+    assert client.get(url).status_code == 200
+    do_revoke_role(RoleAssignment.objects.get(user=school_admin), acting_user=county_admin)
+    assert client.get(url).status_code == 404
+
+
+def test_the_teacher_page_shows_a_working_subscription_link(world, host_teacher, client_for):
+    client = client_for(host_teacher)
+    page = client.get(reverse("timetable:teacher", args=[world.people["teacher"].pk]))
+    url = re.search(r'value="(http[^"]+\.ics)" data-testid="ical-url"', page.content.decode()).group(1)
+    assert url.startswith("http://testserver/timetable/ical/")
+    assert 'href="webcal://testserver/timetable/ical/' in page.content.decode()
+    client.logout()
+    assert len(events(client.get(url.removeprefix("http://testserver")))) > 0
+
+
+def test_the_classroom_page_shows_the_link_only_to_who_may_see_it(world, county_admin, student, client_for):
+    url = reverse("timetable:classroom", args=[world.classrooms["longjing"].pk])
+    page = client_for(county_admin).get(url)
+    assert 'data-testid="ical-url"' in page.content.decode()
+    assert client_for(student).get(url).status_code == 403
