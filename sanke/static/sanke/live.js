@@ -316,26 +316,62 @@
   }
 
   // ---- connection quality, for the host's grid -----------------------------------------------------
-  async function quality(key) {
+  // Rates come from the difference between two getStats() samples (the browser's own framesPerSecond
+  // lags and is missing on some versions). A classroom is "poor" when its video falls below half of the
+  // best rate it has shown in this lesson, loses more than 5 % of packets or has round trips over
+  // 400 ms; "fair" below 80 % / 2 % / 250 ms. A poor classroom stays poor until it has looked good for
+  // 10 s, so the host's badge does not flicker on a link that is only briefly better.
+  const history = {}; // participant key → previous sample and the best rate seen
+
+  async function sample(key) {
     const pc = peers[key];
     if (!pc) return null;
     const stats = await pc.getStats();
-    const result = { framesDecoded: 0, packetsLost: 0, rtt: null, fps: 0, audioSamples: 0 };
+    const now = { t: performance.now(), frames: 0, audioSamples: 0, lost: 0, received: 0, rtt: null };
     stats.forEach((report) => {
-      if (report.type === "inbound-rtp" && report.kind === "video") {
-        result.framesDecoded = report.framesDecoded || 0;
-        result.fps = report.framesPerSecond || 0;
-        result.packetsLost += report.packetsLost || 0;
-      }
-      if (report.type === "inbound-rtp" && report.kind === "audio") {
-        result.audioSamples = report.totalSamplesReceived || 0;
-        result.packetsLost += report.packetsLost || 0;
+      if (report.type === "inbound-rtp" && report.kind === "video") now.frames = report.framesDecoded || 0;
+      if (report.type === "inbound-rtp" && report.kind === "audio") now.audioSamples = report.totalSamplesReceived || 0;
+      if (report.type === "inbound-rtp") {
+        now.lost += report.packetsLost || 0;
+        now.received += report.packetsReceived || 0;
       }
       if (report.type === "candidate-pair" && report.state === "succeeded" && report.currentRoundTripTime) {
-        result.rtt = report.currentRoundTripTime;
+        now.rtt = report.currentRoundTripTime;
       }
     });
-    return result;
+    return now;
+  }
+
+  function classify(h, fps, loss, rtt) {
+    h.recent = (h.recent || []).concat([fps]).slice(-3); // ~6 s of samples
+    const smooth = h.recent.reduce((a, b) => a + b, 0) / h.recent.length;
+    if (h.recent.length === 3) h.peak = Math.max(h.peak || 0, smooth);
+    const peak = h.peak || smooth;
+    let level = "good";
+    if (smooth < 0.8 * peak || loss > 0.02 || (rtt || 0) > 0.25) level = "fair";
+    if (smooth < 0.5 * peak || smooth < 5 || loss > 0.05 || (rtt || 0) > 0.4) level = "poor";
+    const t = performance.now();
+    if (level === "poor") h.poorAt = t;
+    else if (h.poorAt && t - h.poorAt < 10000) level = "poor";
+    return { level, smooth };
+  }
+
+  async function quality(key) {
+    const now = await sample(key);
+    if (!now) return null;
+    const h = history[key] || (history[key] = {});
+    const prev = h.last;
+    h.last = now;
+    if (!prev || now.t <= prev.t) return null;
+    const seconds = (now.t - prev.t) / 1000;
+    const fps = Math.max(0, now.frames - prev.frames) / seconds;
+    const packets = Math.max(0, now.lost - prev.lost) + Math.max(0, now.received - prev.received);
+    const loss = packets ? Math.max(0, now.lost - prev.lost) / packets : 0;
+    const { level, smooth } = classify(h, fps, loss, now.rtt);
+    return {
+      level, fps: smooth, loss, rtt: now.rtt, framesDecoded: now.frames, audioSamples: now.audioSamples,
+      audioFlowing: now.audioSamples > (prev.audioSamples || 0),
+    };
   }
 
   setInterval(async () => {
