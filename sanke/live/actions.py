@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanke.core.audit import record_audit
-from sanke.live.access import may_send, participant
+from sanke.live.access import Participant, may_send, participant
 from sanke.live.broadcast import send_event_on_commit
 from sanke.live.events import EventError, validate
 from sanke.live.models import LessonEvent
@@ -23,20 +24,53 @@ from sanke.timetable.models import Lesson
 EARLY_START = dt.timedelta(minutes=30)
 
 
-def _append(lesson: Lesson, event_type: str, payload: dict, actor) -> LessonEvent:
-    """Store the next event of ``lesson`` and broadcast it after commit.
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event that passed validation and authorisation and waits to be numbered and stored."""
 
-    Numbers are gap-free per lesson (the lesson row is locked while numbering), which lets a client that
-    reconnects ask for everything after the last number it saw.
+    lesson_id: int
+    type: str
+    payload: dict
+    actor_id: int | None
+
+
+def _store(pending: list[PendingEvent], *, live_only: bool) -> list[LessonEvent | None]:
+    """Number and store events of one or several lessons in the current transaction.
+
+    Each lesson row is locked while its events are numbered (in id order, so writers of other processes
+    never deadlock), which keeps numbers gap-free per lesson: a client that reconnects asks for everything
+    after the last number it saw. With ``live_only`` an event of a lesson that is not live is not stored
+    (its place in the result is None). Three queries, however many events and lessons.
     """
-    Lesson.objects.select_for_update().filter(pk=lesson.pk).exists()
-    last = LessonEvent.objects.filter(lesson=lesson).aggregate(m=Max("seq"))["m"] or 0
-    event = LessonEvent.objects.create(
-        lesson=lesson,
-        seq=last + 1,
-        type=event_type,
-        payload=payload,
-        actor=actor if getattr(actor, "pk", None) else None,
+    lessons = Lesson.objects.select_for_update().filter(pk__in={p.lesson_id for p in pending})
+    if live_only:
+        lessons = lessons.filter(status=LessonStatus.LIVE)
+    numbered = {lesson.pk: lesson for lesson in lessons.order_by("pk").only("pk", "event_seq")}
+    stored: list[LessonEvent | None] = []
+    for item in pending:
+        lesson = numbered.get(item.lesson_id)
+        if lesson is None:
+            stored.append(None)
+            continue
+        lesson.event_seq += 1
+        stored.append(
+            LessonEvent(
+                lesson_id=item.lesson_id,
+                seq=lesson.event_seq,
+                type=item.type,
+                payload=item.payload,
+                actor_id=item.actor_id,
+            )
+        )
+    LessonEvent.objects.bulk_create([event for event in stored if event is not None])
+    Lesson.objects.bulk_update(numbered.values(), ["event_seq"])
+    return stored
+
+
+def _append(lesson: Lesson, event_type: str, payload: dict, actor) -> LessonEvent:
+    """Store the next event of ``lesson`` (whatever its status) and broadcast it after commit."""
+    (event,) = _store(
+        [PendingEvent(lesson.pk, event_type, payload, getattr(actor, "pk", None))], live_only=False
     )
     send_event_on_commit(event)
     return event
@@ -78,21 +112,41 @@ def do_end_lesson(lesson: Lesson, *, acting_user) -> LessonEvent:
     return event
 
 
-def do_record_event(lesson: Lesson, event_type: str, payload: dict, *, acting_user) -> LessonEvent:
-    """Validate, authorise and store one interaction event of a live lesson (chat, hand, roll call, quiz…)."""
+def prepare_event(who: Participant | None, event_type: str, payload: dict) -> dict:
+    """Validate and authorise one interaction event (chat, hand, roll call, quiz…); returns its payload.
+
+    Needs no database: the lesson room resolves its participant once, when it connects.
+    """
     if event_type in {"lesson.started", "lesson.ended"}:
         raise ValidationError(_("Use start and end for that."))
     try:
         payload = validate(event_type, payload)
     except EventError as exc:
         raise ValidationError(str(exc)) from exc
-    who = participant(acting_user, lesson)
     if who is None or not may_send(who, event_type, payload):
         raise PermissionDenied(_("You cannot do that in this lesson."))
+    return payload
+
+
+def do_record_events(pending: list[PendingEvent]) -> list[LessonEvent | None]:
+    """Store prepared events of live lessons in one transaction (group commit; see live/writer.py).
+
+    Returns the stored events in the order given, None for each event whose lesson is no longer live.
+    The caller broadcasts them: it knows when the transaction has committed.
+    """
     with transaction.atomic():
-        if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).exists():
+        return _store(pending, live_only=True)
+
+
+def do_record_event(lesson: Lesson, event_type: str, payload: dict, *, acting_user) -> LessonEvent:
+    """Validate, authorise, store and broadcast one interaction event of a live lesson."""
+    payload = prepare_event(participant(acting_user, lesson), event_type, payload)
+    with transaction.atomic():
+        (event,) = _store([PendingEvent(lesson.pk, event_type, payload, acting_user.pk)], live_only=True)
+        if event is None:
             raise ValidationError(_("The lesson is not live."))
-        return _append(lesson, event_type, payload, acting_user)
+        send_event_on_commit(event)
+    return event
 
 
 def do_mark_missed_lessons(*, now=None) -> int:

@@ -1,6 +1,12 @@
-"""Sending lesson events to everyone in the lesson, after the transaction that stored them commits."""
+"""Sending lesson events to everyone in the lesson, once the transaction that stored them has committed.
+
+One channel-layer message per lesson carries all of that lesson's new events (``lesson.events``), so a
+batch written together (live/writer.py) costs one group send per lesson, not one per event.
+"""
 
 from __future__ import annotations
+
+from itertools import groupby
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -16,20 +22,32 @@ def participant_group(lesson_id: int, key: str) -> str:
     return f"lesson.{lesson_id}.{key}"
 
 
-def event_message(event) -> dict:
+def event_data(event) -> dict:
+    """What clients receive of an event (and what replaying a lesson reads)."""
     return {
-        "type": "lesson.event",
-        "event": {
-            "seq": event.seq,
-            "type": event.type,
-            "payload": event.payload,
-            "at": event.created_at.isoformat(),
-        },
+        "seq": event.seq,
+        "type": event.type,
+        "payload": event.payload,
+        "at": event.created_at.isoformat(),
     }
+
+
+def events_messages(events) -> list[tuple[str, dict]]:
+    """(group, message) per lesson of ``events``, each lesson's events in the order they were numbered."""
+    ordered = sorted(events, key=lambda event: (event.lesson_id, event.seq))
+    return [
+        (lesson_group(lesson_id), {"type": "lesson.events", "events": [event_data(e) for e in lesson_events]})
+        for lesson_id, lesson_events in groupby(ordered, key=lambda event: event.lesson_id)
+    ]
+
+
+async def broadcast_events(events) -> None:
+    """Send committed events to their lessons (from the event loop)."""
+    layer = get_channel_layer()
+    for group, message in events_messages(events):
+        await layer.group_send(group, message)
 
 
 def send_event_on_commit(event) -> None:
     """Broadcast a stored event once it is committed, so nobody hears of an event that was rolled back."""
-    message = event_message(event)
-    group = lesson_group(event.lesson_id)
-    transaction.on_commit(lambda: async_to_sync(get_channel_layer().group_send)(group, message))
+    transaction.on_commit(lambda: async_to_sync(broadcast_events)([event]))

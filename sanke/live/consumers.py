@@ -18,12 +18,13 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from sanke.live import actions
 from sanke.live.access import participant
-from sanke.live.broadcast import event_message, lesson_group, participant_group
+from sanke.live.broadcast import event_data, lesson_group, participant_group
 from sanke.live.models import LessonEvent
-from sanke.timetable.choices import LessonStatus
+from sanke.live.writer import writer
 from sanke.timetable.models import Lesson
 
 
@@ -37,7 +38,7 @@ def _load(lesson_id: int, user):
 
 
 def _events_after(lesson_id: int, since: int) -> list[dict]:
-    return [event_message(e)["event"] for e in LessonEvent.objects.filter(lesson_id=lesson_id, seq__gt=since)]
+    return [event_data(e) for e in LessonEvent.objects.filter(lesson_id=lesson_id, seq__gt=since)]
 
 
 def _error_text(exc: Exception) -> str:
@@ -79,10 +80,11 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "who", None) is None:
             return
-        await self._attendance("classroom.left")
-        await self._announce("gone")
+        # leave the groups first: nothing more should be queued for a socket that is gone
         await self.channel_layer.group_discard(lesson_group(self.lesson_id), self.channel_name)
         await self.channel_layer.group_discard(participant_group(self.lesson_id, self.key), self.channel_name)
+        await self._attendance("classroom.left")
+        await self._announce("gone")
 
     async def _announce(self, state: str) -> None:
         """Tell the room who arrived or left, so the host (re)connects media to that classroom."""
@@ -108,22 +110,13 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
                 }
             )
 
-    async def _attendance(self, event_type: str) -> None:
-        if self.who.role != "classroom":
-            return
-        await database_sync_to_async(self._record_attendance)(event_type)
+    def _pending(self, event_type: str, payload: dict) -> actions.PendingEvent:
+        return actions.PendingEvent(self.lesson_id, event_type, payload, self.scope["user"].pk)
 
-    def _record_attendance(self, event_type: str) -> None:
-        if Lesson.objects.filter(pk=self.lesson_id, status=LessonStatus.LIVE).exists():
-            try:
-                actions.do_record_event(
-                    self.lesson,
-                    event_type,
-                    {"classroom": self.who.classroom_id},
-                    acting_user=self.scope["user"],
-                )
-            except ValidationError:  # the lesson ended meanwhile
-                pass
+    async def _attendance(self, event_type: str) -> None:
+        """A terminal's connection is its attendance (stored only while the lesson is live)."""
+        if self.who.role == "classroom":
+            await writer().record(self._pending(event_type, {"classroom": self.who.classroom_id}))
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
@@ -153,16 +146,13 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
         return self.who.role == "classroom" and target == "host"
 
     async def _store(self, content):
-        def store():
-            return actions.do_record_event(
-                self.lesson,
-                content.get("event", ""),
-                content.get("payload") or {},
-                acting_user=self.scope["user"],
-            )
-
+        """Validate and authorise here (the participant was resolved on connect), store with the writer."""
+        event_type = content.get("event", "")
         try:
-            event = await database_sync_to_async(store)()
+            payload = actions.prepare_event(self.who, event_type, content.get("payload") or {})
+            event = await writer().record(self._pending(event_type, payload))
+            if event is None:
+                raise ValidationError(_("The lesson is not live."))
         except (ValidationError, PermissionDenied) as exc:
             await self.send_json({"type": "error", "id": content.get("id"), "error": _error_text(exc)})
         else:
@@ -181,10 +171,11 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_json({"type": "ack", "id": message_id, "seq": event.seq})
 
-    async def lesson_event(self, message):
-        await self.send_json({"type": "event", "event": message["event"]})
-        if message["event"]["type"] == "lesson.started":  # terminals already waiting are now present
-            await self._attendance("classroom.joined")
+    async def lesson_events(self, message):
+        for event in message["events"]:
+            await self.send_json({"type": "event", "event": event})
+            if event["type"] == "lesson.started":  # terminals already waiting are now present
+                await self._attendance("classroom.joined")
 
     async def lesson_signal(self, message):
         await self.send_json({"type": "signal", "from": message["from"], "data": message["data"]})
