@@ -146,9 +146,20 @@ else:
 
 # --- realtime and background jobs ----------------------------------------------------------------------
 REDIS_URL = env_str("SANKE_REDIS_URL")
+# Redis pub/sub (the default with Redis): a group message crosses Redis once per server process and is fanned
+# out in memory, which is what a lesson broadcast needs; delivery is at most once, and lesson clients
+# recover any gap by asking for the missing event numbers. "core" is channels-redis's list-based layer
+# (per-channel queues with a capacity). See docs/decisions/0010-realtime-path.md.
+CHANNEL_LAYER_KIND = env_str("SANKE_CHANNEL_LAYER", "pubsub")
 if REDIS_URL:
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            "BACKEND": {
+                "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "core": "channels_redis.core.RedisChannelLayer",
+            }[CHANNEL_LAYER_KIND],
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

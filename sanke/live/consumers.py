@@ -15,6 +15,7 @@ disconnect, while the lesson is live.
 
 from __future__ import annotations
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +47,19 @@ def _error_text(exc: Exception) -> str:
 
 
 class LessonConsumer(AsyncJsonWebsocketConsumer):
+    async def dispatch(self, message):
+        """Handle one message without Channels' per-message ``close_old_connections`` hop.
+
+        Channels runs that hop in the shared database thread before every message, broadcasts included,
+        so in a quiz storm each delivery queued behind the database writes. This consumer touches the
+        database only through ``database_sync_to_async`` and the event writer, which manage connections
+        themselves.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         self.lesson_id = int(self.scope["url_route"]["kwargs"]["lesson_id"])
         user = self.scope.get("user")
