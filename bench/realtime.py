@@ -791,6 +791,27 @@ async def send_event(member: Member, event_type: str, payload: dict) -> bool:
     return True
 
 
+def start_profiler(pid: int, path: str) -> subprocess.Popen:
+    """py-spy (when installed) samples the server during the storm only: ``--profile stacks.txt``.
+
+    The file holds collapsed stacks (one line per stack and its sample count), for flamegraph tools.
+    """
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--nonblocking"]
+    process = subprocess.Popen(
+        [*command, "--format", "raw", "--output", path],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)  # py-spy attaches before the first question
+    return process
+
+
+def stop_profiler(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)  # py-spy writes its file when interrupted
+    process.wait(timeout=60)
+
+
 async def run_storm(
     name: str, plans: list[LessonPlan], server: Server, args, seed: int
 ) -> tuple[StormResult, list[str]]:
@@ -819,6 +840,7 @@ async def run_storm(
     settle_s = await settle(counters)
 
     drops_before = server.over_capacity()
+    profiler = start_profiler(server_pid, args.profile) if args.profile and name == "sanke" else None
     cpu_before = cpu_snapshot(server_pid)
     counters.delivered, counters.dropped, counters.close_codes = 0, 0, {}
     live = [m for m in members if not m.failed]
@@ -889,6 +911,8 @@ async def run_storm(
             break
         await asyncio.sleep(0.02)
     cpu_after = cpu_snapshot(server_pid)
+    if profiler is not None:
+        stop_profiler(profiler)
     drops = server.over_capacity()
     storm_s = max(counters.last_delivery, t0) - t0
 
@@ -1093,6 +1117,7 @@ def parse_args(argv=None):
         help="s without any message before missing deliveries count as lost",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", default="", help="py-spy stacks of the server's storm to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)

@@ -11,7 +11,14 @@ from sanke.accounts.actions import do_create_account, do_grant_role
 from sanke.accounts.choices import Role
 from sanke.core.models import AuditEvent
 from sanke.live.access import participant
-from sanke.live.actions import do_end_lesson, do_mark_missed_lessons, do_record_event, do_start_lesson
+from sanke.live.actions import (
+    PendingEvent,
+    do_end_lesson,
+    do_mark_missed_lessons,
+    do_record_event,
+    do_record_events,
+    do_start_lesson,
+)
 from sanke.live.events import replay
 from sanke.live.models import LessonEvent
 from sanke.timetable.choices import LessonStatus
@@ -198,3 +205,32 @@ def test_the_host_may_lower_hands_but_not_speak_for_a_classroom(world):
     do_record_event(lesson, "hand.lowered", {"classroom": room}, acting_user=teacher)
     with pytest.raises(PermissionDenied):
         do_record_event(lesson, "classroom.joined", {"classroom": room}, acting_user=teacher)
+
+
+def test_a_batch_of_events_is_numbered_per_lesson_in_three_queries(world, django_assert_num_queries):
+    """Group commit: events of several lessons in one transaction, numbers gap-free per lesson."""
+    first = live_lesson(world)
+    other = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 26))
+    do_start_lesson(other, acting_user=world.users["teacher"], now=other.starts_at)
+    not_live = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 12, 1))
+    room = world.classrooms["longjing"].pk
+    actor = world.users["terminal_longjing"].pk
+    batch = [
+        PendingEvent(lesson.pk, "hand.raised", {"classroom": room}, actor)
+        for lesson in (first, other, first, not_live, other, first)
+    ]
+    # lock and read the numbers, insert, update the numbers (+ SAVEPOINT/RELEASE: tests run in a transaction)
+    with django_assert_num_queries(5):
+        stored = do_record_events(batch)
+    assert [(e.lesson_id, e.seq) if e else None for e in stored] == [
+        (first.pk, 2),
+        (other.pk, 2),
+        (first.pk, 3),
+        None,  # not live: not stored
+        (other.pk, 3),
+        (first.pk, 4),
+    ]
+    assert list(LessonEvent.objects.filter(lesson=first).values_list("seq", flat=True)) == [1, 2, 3, 4]
+    assert Lesson.objects.get(pk=first.pk).event_seq == 4
+    assert Lesson.objects.get(pk=not_live.pk).event_seq == 0
+    assert not LessonEvent.objects.filter(lesson=not_live).exists()

@@ -165,3 +165,79 @@ def test_signaling_is_relayed_to_one_participant_and_not_stored(world, lesson):
     relayed = run(scenario)
     assert relayed == {"type": "signal", "from": "host", "data": {"sdp": "offer"}}
     assert not LessonEvent.objects.filter(lesson=lesson).exists()  # not started, nothing stored
+
+
+def test_events_sent_at_once_are_numbered_and_delivered_in_order(world, lesson):
+    """Two senders at once, neither waiting for acknowledgements: every event is acknowledged with its
+    number, and every member receives all of them in number order without gaps."""
+    room = world.classrooms["longjing"].pk
+    per_sender = 15
+    messages = {
+        "host": ("chat.message", {"text": "请看黑板"}),
+        "terminal": ("hand.raised", {"classroom": room}),
+    }
+
+    async def scenario():
+        observer, ok, _ = await join(world.users["inspector"], lesson)  # on patrol: sees everything
+        host, _, _ = await join(world.users["teacher"], lesson)
+        await host.send_json_to({"type": "start", "id": "s"})
+        await next_of(host, "ack")
+        terminal, _, _ = await join(world.users["terminal_longjing"], lesson)
+        await next_of(observer, "event", "classroom.joined")
+        senders = {"host": host, "terminal": terminal}
+        for n in range(per_sender):  # both send without waiting for acknowledgements
+            for name, communicator in senders.items():
+                event, payload = messages[name]
+                await communicator.send_json_to(
+                    {"type": "event", "id": n, "event": event, "payload": payload}
+                )
+        acks = {name: [await next_of(c, "ack") for _ in range(per_sender)] for name, c in senders.items()}
+        seen = []
+        while len(seen) < 2 * per_sender:
+            message = await next_of(observer, "event")
+            if message["event"]["type"] in ("chat.message", "hand.raised"):
+                seen.append(message["event"]["seq"])
+        for communicator in (observer, host, terminal):
+            await communicator.disconnect()
+        return ok, acks, seen
+
+    ok, acks, seen = run(scenario)
+    assert ok
+    acked = sorted(ack["seq"] for name in messages for ack in acks[name])
+    assert seen == acked == list(range(seen[0], seen[0] + 2 * per_sender))  # gap-free, in order
+    assert all(sorted(a["id"] for a in acks[name]) == list(range(per_sender)) for name in messages)
+    stored = list(LessonEvent.objects.filter(lesson=lesson).values_list("seq", flat=True))
+    assert stored == list(range(1, len(stored) + 1))
+    assert Lesson.objects.get(pk=lesson.pk).event_seq == len(stored)
+
+
+def test_the_writer_stores_events_that_arrive_together_in_one_batch(world, lesson, monkeypatch):
+    """Group commit: what arrives while a batch is being written goes into the next one, not one by one."""
+    from sanke.live import actions
+    from sanke.live.writer import writer
+
+    batches = []
+    original = actions.do_record_events
+
+    def counting(pending):
+        batches.append(len(pending))
+        return original(pending)
+
+    monkeypatch.setattr(actions, "do_record_events", counting)
+    Lesson.objects.filter(pk=lesson.pk).update(status="live")
+    room = world.classrooms["longjing"].pk
+    actor = world.users["terminal_longjing"].pk
+
+    async def scenario():
+        first = await writer().record(
+            actions.PendingEvent(lesson.pk, "hand.raised", {"classroom": room}, actor)
+        )
+        storm = [
+            actions.PendingEvent(lesson.pk, "hand.lowered", {"classroom": room}, actor) for _ in range(20)
+        ]
+        return first, await asyncio.gather(*(writer().record(item) for item in storm))
+
+    first, stored = run(scenario)
+    assert batches == [1, 20]
+    assert first.seq == 1 and [event.seq for event in stored] == list(range(2, 22))
+    assert LessonEvent.objects.filter(lesson=lesson).count() == 21
