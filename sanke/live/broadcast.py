@@ -6,6 +6,7 @@ batch written together (live/writer.py) costs one group send per lesson, not one
 
 from __future__ import annotations
 
+import json
 from itertools import groupby
 
 from asgiref.sync import async_to_sync
@@ -33,12 +34,21 @@ def event_data(event) -> dict:
 
 
 def events_messages(events) -> list[tuple[str, dict]]:
-    """(group, message) per lesson of ``events``, each lesson's events in the order they were numbered."""
+    """(group, message) per lesson of ``events``, each lesson's events in the order they were numbered.
+
+    The WebSocket frames are encoded here, once, instead of by each member's consumer; ``types`` lets a
+    consumer react to an event without decoding its frame.
+    """
     ordered = sorted(events, key=lambda event: (event.lesson_id, event.seq))
-    return [
-        (lesson_group(lesson_id), {"type": "lesson.events", "events": [event_data(e) for e in lesson_events]})
-        for lesson_id, lesson_events in groupby(ordered, key=lambda event: event.lesson_id)
-    ]
+    messages = []
+    for lesson_id, lesson_events in groupby(ordered, key=lambda event: event.lesson_id):
+        lesson_events = list(lesson_events)
+        frames = [
+            json.dumps({"type": "event", "event": event_data(e)}, ensure_ascii=False) for e in lesson_events
+        ]
+        message = {"type": "lesson.events", "frames": frames, "types": [e.type for e in lesson_events]}
+        messages.append((lesson_group(lesson_id), message))
+    return messages
 
 
 async def broadcast_events(events) -> None:

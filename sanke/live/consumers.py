@@ -186,9 +186,9 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "ack", "id": message_id, "seq": event.seq})
 
     async def lesson_events(self, message):
-        for event in message["events"]:
-            await self.send_json({"type": "event", "event": event})
-            if event["type"] == "lesson.started":  # terminals already waiting are now present
+        for frame, event_type in zip(message["frames"], message["types"], strict=True):
+            await self.send(text_data=frame)
+            if event_type == "lesson.started":  # terminals already waiting are now present
                 await self._attendance("classroom.joined")
 
     async def lesson_signal(self, message):
