@@ -590,8 +590,12 @@ def _proc_stats() -> dict[int, tuple[str, int, float]]:
     return stats
 
 
-def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
-    """CPU seconds so far of the server (with its children), Redis, PostgreSQL and this process."""
+def cpu_snapshot(server_pid: int | None) -> dict:
+    """CPU seconds so far of the server (with its children), Redis, PostgreSQL and this process.
+
+    Redis and PostgreSQL are kept per process (``{pid: seconds}``): a database backend that exits during
+    the storm must not count as negative work (see ``cpu_used``).
+    """
     stats = _proc_stats()
     tree = {server_pid} if server_pid else set()
     changed = True
@@ -602,13 +606,24 @@ def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     snapshot = {
         "server": sum(stats[pid][2] for pid in tree if pid in stats),
-        "redis": sum(c for name, _p, c in stats.values() if name.startswith("redis-server")),
-        "postgres": sum(c for name, _p, c in stats.values() if name.startswith("postgres")),
+        "redis": {pid: c for pid, (name, _p, c) in stats.items() if name.startswith("redis-server")},
+        "postgres": {pid: c for pid, (name, _p, c) in stats.items() if name.startswith("postgres")},
         "clients": usage.ru_utime + usage.ru_stime,
+        "machine": machine_busy(),
     }
-    # the kernel's own work (loopback TCP) and any other process on the machine
-    snapshot["kernel+other"] = machine_busy() - sum(snapshot.values())
     return snapshot
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds between two snapshots; the rest of the machine's work is the kernel's (loopback TCP)."""
+    used = {}
+    for key in ("server", "redis", "postgres", "clients"):
+        if isinstance(after[key], dict):  # per process: those that exited meanwhile are not counted
+            used[key] = sum(c - before[key].get(pid, 0.0) for pid, c in after[key].items())
+        else:
+            used[key] = after[key] - before[key]
+    used["kernel+other"] = after["machine"] - before["machine"] - sum(used.values())
+    return used
 
 
 def machine_busy() -> float:
@@ -969,7 +984,7 @@ async def run_storm(
         msgs_per_s=len(latencies) / storm_s if storm_s > 0 else 0.0,
         latencies=latencies,
         ack_latencies=ack_latencies,
-        cpu={k: cpu_after[k] - cpu_before[k] for k in cpu_before},
+        cpu=cpu_used(cpu_before, cpu_after),
         inbox_drops=(drops_before, drops - drops_before),
     ), [m.failed for m in failed[:3]]
 
