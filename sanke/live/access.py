@@ -2,7 +2,9 @@
 
 - ``host``: the host teacher, admins of the host school, the alliance coordinator and its bureau;
 - ``classroom``: the terminal account of a receiving class's classroom (it speaks for that classroom);
-- ``observer``: other staff who can see the lesson (inspectors on patrol, researchers).
+- ``observer``: other staff who can see the lesson (inspectors on patrol, researchers);
+- ``student``: a student of a receiving class, on their own device, who answers quizzes for themself
+  (counted in their class's classroom; see ``QuizState.vote``).
 A terminal can only take part in lessons of its own classroom; nobody else gets in.
 """
 
@@ -24,11 +26,12 @@ HOST_ONLY = {
     "quiz.closed",
 }
 CLASSROOM_ONLY = {"hand.raised", "rollcall.reported", "quiz.answered", "classroom.joined", "classroom.left"}
+STUDENT_ONLY = {"quiz.voted"}
 
 
 @dataclass(frozen=True)
 class Participant:
-    role: str  # host | classroom | observer
+    role: str  # host | classroom | observer | student
     classroom_id: int | None = None
 
 
@@ -54,6 +57,8 @@ def participant(user, lesson) -> Participant | None:
         return Participant("classroom", min(mine)) if mine else None
     if series.host_teacher.user_id == user.pk or can_manage_alliance(user, series.alliance):
         return Participant("host")
+    if Role.STUDENT in scope.roles and not scope.is_staff_role:
+        return _student(user, lesson)
     from sanke.timetable.models import Lesson
 
     if scope.is_staff_role and Lesson.objects.visible_to(user).filter(pk=lesson.pk).exists():
@@ -61,8 +66,38 @@ def participant(user, lesson) -> Participant | None:
     return None
 
 
+def _student(user, lesson) -> Participant | None:
+    """A student of a receiving class, counted in that class's home classroom (if it can receive)."""
+    from sanke.org.choices import PersonKind
+    from sanke.org.models import Classroom, Person
+
+    classes = Person.objects.filter(
+        user=user, kind=PersonKind.STUDENT, class_group__in=lesson.series.receiving_classes.all()
+    ).values("class_group")
+    room = (
+        Classroom.objects.filter(home_class__in=classes, receiver_capable=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return Participant("student", room) if room else None
+
+
+def voter(user_id: int, lesson_id: int) -> str:
+    """A student's pseudonym in one lesson: answers are told apart without naming the student to the other
+    schools in the lesson (a keyed digest, different in every lesson)."""
+    from sanke.core.crypto import digest
+
+    return digest(f"vote:{lesson_id}:{user_id}")[:16]
+
+
 def may_send(who: Participant, event_type: str, payload: dict) -> bool:
-    """Hosts run the lesson; a classroom speaks only for itself; observers only watch."""
+    """Hosts run the lesson; a classroom speaks only for itself; a student only answers quizzes, for their
+    own classroom; observers only watch."""
+    if who.role == "student":
+        return event_type in STUDENT_ONLY and payload.get("classroom") == who.classroom_id
+    if event_type in STUDENT_ONLY:
+        return False
     if who.role == "host":
         return event_type not in CLASSROOM_ONLY
     if who.role == "classroom":

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from sanke.live import actions
-from sanke.live.access import participant
+from sanke.live.access import participant, voter
 from sanke.live.broadcast import event_data, lesson_group, participant_group
 from sanke.live.models import LessonEvent
 from sanke.live.writer import writer
@@ -67,15 +67,11 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
         if self.who is None:
             await self.close(code=4403)
             return
-        self.key = (
-            "host"
-            if self.who.role == "host"
-            else (
-                f"classroom-{self.who.classroom_id}"
-                if self.who.role == "classroom"
-                else f"observer-{user.pk}"
-            )
-        )
+        self.key = {
+            "host": "host",
+            "classroom": f"classroom-{self.who.classroom_id}",
+            "student": f"student-{user.pk}",
+        }.get(self.who.role, f"observer-{user.pk}")
         await self.channel_layer.group_add(lesson_group(self.lesson_id), self.channel_name)
         await self.channel_layer.group_add(participant_group(self.lesson_id, self.key), self.channel_name)
         await self.accept()
@@ -162,8 +158,15 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
     async def _store(self, content):
         """Validate and authorise here (the participant was resolved on connect), store with the writer."""
         event_type = content.get("event", "")
+        payload = content.get("payload") or {}
+        if self.who.role == "student" and isinstance(payload, dict):  # who answers is the server's to say
+            payload = {
+                **payload,
+                "classroom": self.who.classroom_id,
+                "voter": voter(self.scope["user"].pk, self.lesson_id),
+            }
         try:
-            payload = actions.prepare_event(self.who, event_type, content.get("payload") or {})
+            payload = actions.prepare_event(self.who, event_type, payload)
             event = await writer().record(self._pending(event_type, payload))
             if event is None:
                 raise ValidationError(_("The lesson is not live."))

@@ -49,6 +49,13 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "options": Field(list, min=2, max=8),
     },
     "quiz.answered": {"quiz": Field(int, min=1), "classroom": CLASSROOM, "counts": Field(dict, min=1, max=8)},
+    # one student's answer from their own device; ``voter`` is a pseudonym per lesson set by the server
+    "quiz.voted": {
+        "quiz": Field(int, min=1),
+        "classroom": CLASSROOM,
+        "voter": Field(str, min=1, max=32),
+        "choice": Field(list, min=1, max=8),
+    },
     "quiz.closed": {"quiz": Field(int, min=1)},
 }
 
@@ -95,6 +102,10 @@ def validate(event_type: str, payload: dict) -> dict:
         for k, v in payload["counts"].items()
     ):
         raise EventError("counts: option → number of students")
+    if event_type == "quiz.voted" and not all(
+        isinstance(o, str) and 0 < len(o) <= 100 for o in payload["choice"]
+    ):
+        raise EventError("choice: option texts")
     return payload
 
 
@@ -105,6 +116,23 @@ class QuizState:
     options: list[str]
     tallies: dict[int, dict[str, int]] = field(default_factory=dict)  # classroom → option → count
     closed: bool = False
+    # Student devices: classroom → voter → options chosen. A classroom's tally counts these votes until its
+    # terminal enters counts (for a class with too few devices); entered counts then stand.
+    votes: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    entered: set[int] = field(default_factory=set)
+
+    def vote(self, classroom: int, voter: str, choice: list[str]) -> None:
+        """Count one student's answer (their latest replaces an earlier one); invalid choices are dropped."""
+        choice = [option for option in dict.fromkeys(choice) if option in self.options]
+        if not choice or (self.kind != "multiple" and len(choice) != 1):
+            return
+        self.votes.setdefault(classroom, {})[voter] = choice
+        if classroom not in self.entered:
+            counts = dict.fromkeys(self.options, 0)
+            for chosen in self.votes[classroom].values():
+                for option in chosen:
+                    counts[option] += 1
+            self.tallies[classroom] = {option: n for option, n in counts.items() if n}
 
     def totals(self) -> dict[str, int]:
         totals = dict.fromkeys(self.options, 0)
@@ -185,6 +213,11 @@ def apply(state: LessonState, seq: int, event_type: str, payload: dict, at: str)
         quiz = state.quizzes.get(payload["quiz"])
         if quiz is not None and not quiz.closed:
             quiz.tallies[classroom] = {o: n for o, n in payload["counts"].items() if o in quiz.options}
+            quiz.entered.add(classroom)
+    elif event_type == "quiz.voted":
+        quiz = state.quizzes.get(payload["quiz"])
+        if quiz is not None and not quiz.closed:
+            quiz.vote(classroom, payload["voter"], payload["choice"])
     elif event_type == "quiz.closed":
         if payload["quiz"] in state.quizzes:
             state.quizzes[payload["quiz"]].closed = True

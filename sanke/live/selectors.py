@@ -31,3 +31,12 @@ def todays_lessons(user, limit: int = 8):
         .select_related("series__host_teacher", "series__host_classroom__school")
         .order_by("starts_at")[:limit]
     )
+
+
+def todays_lessons_of_class(class_group_id: int):
+    """Today's sync lessons that a class receives (a student's home page: the answer pad is one tap away)."""
+    return (
+        Lesson.objects.filter(date=timezone.localdate(), series__receiving_classes=class_group_id)
+        .select_related("series__host_teacher", "series__host_classroom__school")
+        .order_by("starts_at")
+    )

@@ -1,4 +1,5 @@
-"""The lesson room pages: the host's console, the classroom terminal's big screen, an observer's view."""
+"""The lesson room pages: the host's console, the classroom terminal's big screen, an observer's view, and a
+student's answer pad on their own device."""
 
 from __future__ import annotations
 
@@ -20,7 +21,12 @@ from sanke.org.models import Classroom
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson
 
-TEMPLATES = {"host": "live/host.html", "classroom": "live/terminal.html", "observer": "live/observer.html"}
+TEMPLATES = {
+    "host": "live/host.html",
+    "classroom": "live/terminal.html",
+    "observer": "live/observer.html",
+    "student": "live/student.html",
+}
 
 
 @login_required
@@ -47,7 +53,7 @@ def lesson_room(request, pk):
         "statusLabels": {value: str(label) for value, label in LessonStatus.choices},
         "keepalive": reverse("live:keepalive"),
     }
-    if who.role != "observer" and choose_backend() == "janus":
+    if who.role in ("host", "classroom") and choose_backend() == "janus":
         try:
             config["janus"] = ensure_room(lesson, receivers=len(classrooms))
             config["backend"] = "janus"

@@ -23,6 +23,7 @@ VALID = {
     "rollcall.reported": {"rollcall": 1, "classroom": 3, "present": 12},
     "quiz.started": {"quiz": 1, "kind": "single", "question": "2+3=?", "options": ["A", "B", "C", "D"]},
     "quiz.answered": {"quiz": 1, "classroom": 3, "counts": {"A": 2, "B": 9}},
+    "quiz.voted": {"quiz": 1, "classroom": 3, "voter": "4f9c2a61d0b7e355", "choice": ["B"]},
     "quiz.closed": {"quiz": 1},
 }
 INVALID = {
@@ -38,6 +39,11 @@ INVALID = {
     "quiz.answered": [
         {"quiz": 1, "classroom": 3, "counts": {"A": True}},
         {"quiz": 1, "classroom": 3, "counts": {}},
+    ],
+    "quiz.voted": [
+        {"quiz": 1, "classroom": 3, "voter": "v", "choice": []},
+        {"quiz": 1, "classroom": 3, "voter": "v", "choice": [1]},
+        {"quiz": 1, "classroom": 3, "choice": ["A"]},
     ],
 }
 
@@ -104,6 +110,32 @@ def test_replaying_events_reproduces_tally_hands_and_attendance():
     assert state.present() == {3: 12, 4: 7}
     assert len(state.attendance[4]) == 2 and all(left is not None for _joined, left in state.attendance[4])
     assert state.connected == set()
+
+
+def test_student_devices_make_a_classrooms_tally_until_its_terminal_enters_counts():
+    single = {"quiz": 1, "kind": "single", "question": "?", "options": ["A", "B", "C"]}
+    multiple = {"quiz": 2, "kind": "multiple", "question": "?", "options": ["A", "B", "C"]}
+    events = stream(
+        ("lesson.started", {}),
+        ("quiz.started", single),
+        ("quiz.voted", {"quiz": 1, "classroom": 3, "voter": "s1", "choice": ["A"]}),
+        ("quiz.voted", {"quiz": 1, "classroom": 3, "voter": "s2", "choice": ["B"]}),
+        ("quiz.voted", {"quiz": 1, "classroom": 3, "voter": "s1", "choice": ["C"]}),  # changed their mind
+        ("quiz.voted", {"quiz": 1, "classroom": 3, "voter": "s3", "choice": ["A", "B"]}),  # one only: dropped
+        ("quiz.voted", {"quiz": 1, "classroom": 3, "voter": "s4", "choice": ["Z"]}),  # not an option
+        ("quiz.voted", {"quiz": 1, "classroom": 4, "voter": "s5", "choice": ["A"]}),
+        ("quiz.answered", {"quiz": 1, "classroom": 4, "counts": {"A": 6, "B": 3}}),  # the local teacher
+        ("quiz.voted", {"quiz": 1, "classroom": 4, "voter": "s6", "choice": ["B"]}),  # entered counts stand
+        ("quiz.started", multiple),
+        ("quiz.voted", {"quiz": 2, "classroom": 3, "voter": "s1", "choice": ["A", "C", "A"]}),
+        ("quiz.voted", {"quiz": 2, "classroom": 3, "voter": "s2", "choice": ["C"]}),
+        ("quiz.closed", {"quiz": 2}),
+        ("quiz.voted", {"quiz": 2, "classroom": 3, "voter": "s3", "choice": ["B"]}),  # too late
+    )
+    state = replay(events)
+    assert state.quizzes[1].tallies == {3: {"B": 1, "C": 1}, 4: {"A": 6, "B": 3}}
+    assert state.quizzes[1].totals() == {"A": 6, "B": 4, "C": 1}
+    assert state.quizzes[2].tallies == {3: {"A": 1, "C": 2}}
 
 
 def test_applying_one_by_one_equals_replaying_all():

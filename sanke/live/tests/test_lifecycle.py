@@ -50,7 +50,9 @@ def test_who_takes_part_and_as_what(world):
     assert participant(world.users["inspector"], lesson).role == "observer"
     assert participant(world.users["outsider_teacher"], lesson) is None
     assert participant(world.users["outsider_admin"], lesson) is None
-    assert participant(world.users["student"], lesson) is None
+    student = participant(world.users["student"], lesson)  # a student of a receiving class, on a phone
+    assert student.role == "student" and student.classroom_id == longjing_room.pk
+    assert participant(world.users["guardian"], lesson) is None
 
 
 def test_a_terminal_joins_only_lessons_of_its_own_classroom(world, county_admin):

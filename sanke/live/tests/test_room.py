@@ -59,7 +59,7 @@ def lesson(world):
 def test_outsiders_cannot_join_and_a_terminal_joins_only_its_own_lessons(world, lesson):
     async def scenario():
         codes = []
-        for username in ("outsider_teacher", "outsider_admin", "student"):
+        for username in ("outsider_teacher", "outsider_admin", "guardian"):
             _c, connected, code = await join(world.users[username], lesson)
             codes.append((connected, code))
         return codes
@@ -241,3 +241,41 @@ def test_the_writer_stores_events_that_arrive_together_in_one_batch(world, lesso
     assert batches == [1, 20]
     assert first.seq == 1 and [event.seq for event in stored] == list(range(2, 22))
     assert LessonEvent.objects.filter(lesson=lesson).count() == 21
+
+
+def test_a_student_votes_for_themself_in_their_own_classroom_and_does_nothing_else(world, lesson):
+    room = world.classrooms["longjing"].pk
+
+    async def scenario():
+        host, _, _ = await join(world.users["teacher"], lesson)
+        await host.send_json_to({"type": "start", "id": "s"})
+        await next_of(host, "ack")
+        student, ok, _ = await join(world.users["student"], lesson)
+        hello = await next_of(student, "hello")
+        quiz = {"quiz": 1, "kind": "single", "question": "?", "options": ["A", "B"]}
+        await host.send_json_to({"type": "event", "id": 1, "event": "quiz.started", "payload": quiz})
+        await next_of(student, "event", "quiz.started")
+        # the classroom and the pseudonym are the server's to say, whatever the device sends
+        vote = {"quiz": 1, "choice": ["B"], "classroom": room + 99, "voter": "someone-else"}
+        await student.send_json_to({"type": "event", "id": 2, "event": "quiz.voted", "payload": vote})
+        ack = await next_of(student, "ack")
+        voted = await next_of(host, "event", "quiz.voted")
+        await student.send_json_to(
+            {"type": "event", "id": 3, "event": "hand.raised", "payload": {"classroom": room}}
+        )
+        refused = await next_of(student, "error")
+        await host.send_json_to({"type": "event", "id": 4, "event": "quiz.voted", "payload": vote})
+        host_refused = await next_of(host, "error")  # only students vote
+        for communicator in (host, student):
+            await communicator.disconnect()
+        return ok, hello, ack, voted, refused, host_refused
+
+    ok, hello, ack, voted, refused, host_refused = run(scenario)
+    assert ok and hello["role"] == "student" and hello["classroom"] == room
+    assert ack["id"] == 2 and refused["id"] == 3 and host_refused["id"] == 4
+    payload = voted["event"]["payload"]
+    assert payload["classroom"] == room and payload["choice"] == ["B"]
+    assert payload["voter"] != "someone-else" and len(payload["voter"]) == 16
+    state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
+    assert state.quizzes[1].tallies == {room: {"B": 1}}
+    assert room not in state.attendance  # a student's phone is not the classroom's attendance

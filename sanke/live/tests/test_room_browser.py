@@ -199,3 +199,48 @@ def test_muting_a_classroom_silences_its_microphone(world, asgi_server, media_br
     )
     for page in (host, terminal):
         page.context.close()
+
+
+def test_students_answer_on_their_own_devices_and_the_host_sees_their_classrooms_tally(
+    world, asgi_server, media_browser, screenshot
+):
+    lesson = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 24))
+    now = timezone.now()
+    Lesson.objects.filter(pk=lesson.pk).update(
+        date=timezone.localdate(),
+        starts_at=now - dt.timedelta(minutes=1),
+        ends_at=now + dt.timedelta(minutes=39),
+    )
+    longjing = world.classrooms["longjing"].pk
+    home = open_as(media_browser, asgi_server, world.users["student"], "/")
+    home.set_viewport_size({"width": 390, "height": 844})
+    home.get_by_test_id("todays-lessons").get_by_role("link").first.click()  # from the home page
+    student = home
+    expect(student.get_by_test_id("quiz-waiting")).to_be_visible()
+    host = open_as(media_browser, asgi_server, world.users["teacher"], f"/live/lessons/{lesson.pk}/")
+    host.click("[data-action=start]")
+    expect(host.locator("[data-live=status]")).to_have_text("上课中")
+    expect(student.locator("[data-live=status]")).to_have_text("上课中")
+    host.fill("[data-form=quiz] [name=question]", "3 + 4 = ?")
+    host.fill("[data-form=quiz] [name=options]", "6 7 8")
+    host.click("[data-testid=quiz-start]")
+
+    expect(student.get_by_test_id("quiz-pad")).to_contain_text("3 + 4 = ?")
+    student.click("[data-quiz-options] button[data-option='6']")
+    student.click("[data-quiz-options] button[data-option='7']")  # changes their mind: the latest counts
+    expect(student.get_by_test_id("quiz-sent")).to_contain_text("7")
+    tally = host.get_by_test_id("tally").locator(f"tr[data-room='{longjing}']")
+    expect(tally).to_contain_text("6: 0")
+    expect(tally).to_contain_text("7: 1")
+    expect(student.locator("[data-quiz-options] button[aria-pressed=true]")).to_have_text("7")
+    student.mouse.move(0, 0)
+    student.wait_for_timeout(500)  # let the buttons' colour transitions finish
+    screenshot(student, "live-student-pad")
+
+    state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
+    assert state.quizzes[1].tallies == {longjing: {"7": 1}}
+    votes = LessonEvent.objects.filter(lesson=lesson, type="quiz.voted")
+    assert votes.count() == 2 and all(v.actor == world.users["student"] for v in votes)
+    assert str(world.users["student"].pk) not in {v.payload["voter"] for v in votes}  # a pseudonym
+    for page in (host, student):
+        page.context.close()

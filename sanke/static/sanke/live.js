@@ -37,6 +37,7 @@
     ws.onopen = () => {
       setConnection(document.body.dataset.textConnected || "connected", true);
       send({ type: "resume", since: state.lastSeq });
+      outbox.splice(0).forEach(send);
     };
     ws.onmessage = (message) => handle(JSON.parse(message.data));
     ws.onclose = () => {
@@ -45,11 +46,15 @@
     };
   }
 
+  // What the user does while the socket is (re)connecting waits here and goes out once it is open, so a
+  // tap on "start" or an answer is never lost. Signaling is not kept: it is redone after a reconnect.
+  const outbox = [];
   function send(message) {
     if (ws && ws.readyState === WebSocket.OPEN) {
       ws.send(JSON.stringify(message));
       return true;
     }
+    if (message.type !== "signal" && message.type !== "resume") outbox.push(message);
     return false;
   }
 
@@ -119,11 +124,29 @@
         break;
       case "rollcall.reported": state.present[p.classroom] = p.present; break;
       case "quiz.started":
-        state.quizzes[p.quiz] = { kind: p.kind, question: p.question, options: p.options, tallies: {}, closed: false };
+        state.quizzes[p.quiz] = {
+          kind: p.kind, question: p.question, options: p.options, tallies: {}, closed: false, votes: {}, entered: new Set(),
+        };
         break;
       case "quiz.answered":
-        if (state.quizzes[p.quiz] && !state.quizzes[p.quiz].closed) state.quizzes[p.quiz].tallies[p.classroom] = p.counts;
+        if (state.quizzes[p.quiz] && !state.quizzes[p.quiz].closed) {
+          state.quizzes[p.quiz].tallies[p.classroom] = p.counts;
+          state.quizzes[p.quiz].entered.add(p.classroom);
+        }
         break;
+      case "quiz.voted": { // mirrors events.QuizState.vote
+        const q = state.quizzes[p.quiz];
+        if (!q || q.closed) break;
+        const choice = [...new Set(p.choice)].filter((o) => q.options.includes(o));
+        if (!choice.length || (q.kind !== "multiple" && choice.length !== 1)) break;
+        (q.votes[p.classroom] = q.votes[p.classroom] || {})[p.voter] = choice;
+        if (!q.entered.has(p.classroom)) {
+          const counts = {};
+          Object.values(q.votes[p.classroom]).forEach((c) => c.forEach((o) => { counts[o] = (counts[o] || 0) + 1; }));
+          q.tallies[p.classroom] = counts;
+        }
+        break;
+      }
       case "quiz.closed": if (state.quizzes[p.quiz]) state.quizzes[p.quiz].closed = true; break;
       case "chat.message": state.chat.push(p); break;
       default: break;
@@ -410,10 +433,10 @@
 
   window.sankeLive = { cfg, state, peers, send, sendEvent, quality, reconnect, shareScreen };
 
-  (cfg.role === "observer" ? Promise.resolve() : startMedia()).then(() => {
+  // observers and students' answer pads take part in the events only, without media
+  const withMedia = isHost || isClassroom;
+  (withMedia ? startMedia() : Promise.resolve()).then(() => {
     connect();
-    if (cfg.backend === "janus" && !isObserver()) startJanus();
+    if (cfg.backend === "janus" && withMedia) startJanus();
   });
-
-  function isObserver() { return cfg.role === "observer"; }
 })();
