@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import time
 import uuid
@@ -37,11 +38,28 @@ def _database():
     return True, f"{connection.vendor} {connection.settings_dict['NAME']}".strip()
 
 
+async def _ping_channel_layer(layer, attempts: int = 20, wait: float = 0.25) -> dict:
+    """Send to a new channel until the message comes back, all on one event loop.
+
+    One loop, because the pub/sub layer keeps its subscriptions per event loop; and several sends, because
+    Redis may receive the first publish before the subscription it races with (pub/sub keeps nothing).
+    """
+    channel = await layer.new_channel()
+    receiving = asyncio.ensure_future(layer.receive(channel))
+    try:
+        for _ in range(attempts):
+            await layer.send(channel, {"type": "status.ping"})
+            done, _pending = await asyncio.wait({receiving}, timeout=wait)
+            if done:
+                return receiving.result()
+        raise TimeoutError(f"no answer within {attempts * wait:.0f} s")
+    finally:
+        receiving.cancel()
+
+
 def _channel_layer():
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "status.ping"})
-    message = async_to_sync(layer.receive)(channel)
+    message = async_to_sync(_ping_channel_layer)(layer)
     return message.get("type") == "status.ping", type(layer).__name__
 
 

@@ -140,8 +140,12 @@ def test_status_page_is_for_bureau_admins_and_support_only(world, client_for):
 
 def test_channel_layer_is_the_configured_backend():
     backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if os.environ.get("SANKE_REDIS_URL"):
-        assert backend == "channels_redis.core.RedisChannelLayer"
+    if os.environ.get("SANKE_REDIS_URL"):  # Redis pub/sub unless SANKE_CHANNEL_LAYER=core
+        expected = {
+            "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "core": "channels_redis.core.RedisChannelLayer",
+        }
+        assert backend == expected[os.environ.get("SANKE_CHANNEL_LAYER", "pubsub")]
     else:
         assert backend == "channels.layers.InMemoryChannelLayer"
 

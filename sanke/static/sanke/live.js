@@ -114,7 +114,11 @@
       case "lesson.ended": state.status = "ended"; emit("status", "ended"); break;
       case "hand.raised": state.hands.add(p.classroom); break;
       case "hand.lowered": state.hands.delete(p.classroom); break;
-      case "stage.set": state.stage = p.classroom; state.hands.delete(p.classroom); break;
+      case "stage.set":
+        state.stage = p.classroom;
+        state.hands.delete(p.classroom);
+        relayStage();
+        break;
       case "classroom.muted":
         if (p.muted) state.muted.add(p.classroom); else state.muted.delete(p.classroom);
         // the host mutes a classroom: that terminal stops sending sound until unmuted
@@ -176,6 +180,17 @@
       if (e.candidate) send({ type: "signal", to: key, data: { kind: "ice", candidate: e.candidate.toJSON() } });
     };
     pc.ontrack = (e) => {
+      // a classroom's transceivers 0–1 carry the host's camera, 2–3 the classroom on stage (see below)
+      if (isClassroom && pc.getTransceivers().indexOf(e.transceiver) >= STAGE_SLOT) {
+        const stage = $("[data-remote=stage]");
+        if (stage) {
+          const stream = stage.srcObject instanceof MediaStream ? stage.srcObject : new MediaStream();
+          if (!stream.getTracks().includes(e.track)) stream.addTrack(e.track);
+          stage.srcObject = stream;
+          stage.play().catch(() => {});
+        }
+        return;
+      }
       const video = document.querySelector(`[data-remote="${key}"]`);
       if (video && video.srcObject !== e.streams[0]) {
         video.srcObject = e.streams[0];
@@ -186,7 +201,41 @@
     if (localStream) {
       for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
     }
+    if (isHost) {
+      // The host's offer always has four m-lines: camera audio and video (sent, or only received when the
+      // host has no camera), then a "stage" audio and video slot, sent with no track until a classroom is
+      // brought on stage (连麦). Relaying then needs no renegotiation: replaceTrack() on the slot.
+      for (const kind of ["audio", "video"]) {
+        if (!localStream || !localStream.getTracks().some((t) => t.kind === kind)) {
+          pc.addTransceiver(kind, { direction: "recvonly" });
+        }
+      }
+      pc.stageSenders = ["audio", "video"].map((kind) => pc.addTransceiver(kind, { direction: "sendonly" }).sender);
+    }
     return pc;
+  }
+
+  // p2p 连麦: the host forwards the staged classroom's camera and microphone to every other classroom
+  const STAGE_SLOT = 2;
+  async function relayStage() {
+    if (!isHost || !p2p) return;
+    const source = state.stage !== null ? peers["classroom-" + state.stage] : null;
+    const tracks = source ? source.getReceivers().map((r) => r.track).filter((t) => t && t.readyState === "live") : [];
+    for (const [key, pc] of Object.entries(peers)) {
+      if (!pc.stageSenders || pc === source) {
+        if (pc.stageSenders) for (const sender of pc.stageSenders) await sender.replaceTrack(null);
+        continue;
+      }
+      for (const sender of pc.stageSenders) {
+        const kind = sender === pc.stageSenders[0] ? "audio" : "video";
+        try {
+          await sender.replaceTrack(tracks.find((t) => t.kind === kind) || null);
+        } catch (error) {
+          emit("error", `stage relay to ${key}: ${error.message}`);
+        }
+      }
+      await capBitrate(pc);
+    }
   }
 
   function closePeer(key) {
@@ -234,6 +283,7 @@
       send({ type: "signal", to: from, data: { kind: "answer", sdp: pc.localDescription.toJSON() } });
     } else if (data.kind === "answer" && peers[from]) {
       await peers[from].setRemoteDescription(data.sdp);
+      await relayStage(); // a classroom that (re)connects sees the stage, or is the stage again
     } else if (data.kind === "ice" && peers[from]) {
       try { await peers[from].addIceCandidate(data.candidate); } catch (error) { /* late candidate */ }
     }
