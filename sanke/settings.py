@@ -8,6 +8,8 @@ layer, filesystem Celery broker) and as a production deployment (PostgreSQL, Red
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
@@ -158,7 +160,10 @@ if REDIS_URL:
                 "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
                 "core": "channels_redis.core.RedisChannelLayer",
             }[CHANNEL_LAYER_KIND],
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py caps an asyncio pool at 100 connections and fails at once beyond it (a mass
+            # reconnect of classrooms reaches that); the core layer's inbox drops messages past 100.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000}]}
+            | ({"capacity": 1000} if CHANNEL_LAYER_KIND == "core" else {}),
         }
     }
 else:
@@ -207,6 +212,18 @@ if len(SANKE_JANUS_URLS) != len(SANKE_JANUS_WS_URLS) and SANKE_JANUS_WS_URLS:
 SANKE_JANUS_URL = SANKE_JANUS_URLS[0] if SANKE_JANUS_URLS else ""
 SANKE_JANUS_WS_URL = SANKE_JANUS_WS_URLS[0] if SANKE_JANUS_WS_URLS else ""
 SANKE_JANUS_API_SECRET = env_str("SANKE_JANUS_API_SECRET")
+# Janus' signed tokens (token_auth_secret): every request to Janus, the browsers' included, carries a token
+# that the platform signed, for the VideoRoom plugin, valid until the lesson's end; the VideoRoom admin_key
+# lets only the platform create rooms. Both derive from the secret key unless set; `manage.py janus_config`
+# writes them into the Janus configuration, and every Janus instance must carry the same values.
+SANKE_JANUS_TOKEN_SECRET = (
+    env_str("SANKE_JANUS_TOKEN_SECRET")
+    or hmac.new(SECRET_KEY.encode(), b"sanke-janus-token-secret", hashlib.sha256).hexdigest()
+)
+SANKE_JANUS_ADMIN_KEY = (
+    env_str("SANKE_JANUS_ADMIN_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"sanke-janus-admin-key", hashlib.sha256).hexdigest()
+)
 # "auto": Janus when SANKE_JANUS_URL is set and answers, else p2p; "janus" or "p2p" force one.
 SANKE_MEDIA_BACKEND = env_str("SANKE_MEDIA_BACKEND", "auto").strip().lower()
 if SANKE_MEDIA_BACKEND not in {"auto", "janus", "p2p"}:

@@ -9,8 +9,11 @@ is enough; each call opens its own Janus session and closes it, so no keepalive 
 
 The API is Janus' own (https://janus.conf.meetecho.com/docs/rest.html): ``create`` a session, ``attach`` the
 ``janus.plugin.videoroom`` plugin to it, send ``message`` requests to the handle, ``destroy`` the session.
-When Janus is configured with an ``api_secret`` (``SANKE_JANUS_API_SECRET``) every request carries it, so
-that only the platform, not a browser, can drive the server through this API.
+Janus runs with signed tokens (``token_auth_secret``, see :func:`sign_token`): every request carries a token
+signed with the secret the platform shares with Janus, so nobody without one (and browsers only with the one
+their lesson page got) can use the server. Creating rooms also needs the VideoRoom ``admin_key``, which only
+the platform has, and each lesson room has a ``secret`` for editing or destroying it. When Janus is also
+configured with an ``api_secret`` (``SANKE_JANUS_API_SECRET``) every request carries it as well.
 
 Errors come back as :class:`JanusError` with Janus' numeric code and reason (core errors such as 403
 unauthorized, and VideoRoom errors such as 426 no such room or 427 room exists); a server that cannot be
@@ -19,8 +22,12 @@ reached raises :class:`JanusUnavailable`, a subclass.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import secrets
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -32,7 +39,23 @@ VIDEOROOM_PLUGIN = "janus.plugin.videoroom"
 # VideoRoom error codes (janus_videoroom.c) that callers may want to tell apart.
 VIDEOROOM_NO_SUCH_ROOM = 426
 VIDEOROOM_ROOM_EXISTS = 427
-VIDEOROOM_UNAUTHORIZED = 433
+VIDEOROOM_MISSING_ELEMENT = 429  # e.g. no admin_key, no room secret where one is needed
+VIDEOROOM_UNAUTHORIZED = 433  # a wrong admin_key, secret or PIN
+
+
+def sign_token(
+    secret: str, valid_seconds: float, *, plugins=(VIDEOROOM_PLUGIN,), now: float | None = None
+) -> str:
+    """A Janus signed token: ``<expiry>,janus,<plugin>…:<base64 HMAC-SHA1 of the part before the colon>``.
+
+    Janus (``token_auth = true`` with ``token_auth_secret``) accepts a request whose token it can verify with
+    the same secret and whose expiry (Unix seconds) has not passed; ``attach`` also needs the plugin in it.
+    Nothing is stored on either side, so the platform can hand a token to each lesson page.
+    """
+    expiry = int((time.time() if now is None else now) + valid_seconds)
+    data = ",".join([str(expiry), "janus", *plugins])
+    signature = hmac.new(secret.encode(), data.encode(), hashlib.sha1).digest()
+    return f"{data}:{base64.b64encode(signature).decode()}"
 
 
 class JanusError(Exception):
@@ -59,19 +82,38 @@ class JanusClient:
     :meth:`videoroom` to run several requests on one handle.
     """
 
-    def __init__(self, url: str, *, api_secret: str = "", timeout: float = 5.0):
+    # the platform's own token lives this long (a request takes milliseconds; clocks may differ a little)
+    TOKEN_SECONDS = 600
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        api_secret: str = "",
+        token_secret: str = "",
+        admin_key: str = "",
+        timeout: float = 5.0,
+    ):
         if not url:
             raise ValueError("a Janus HTTP API URL is needed, e.g. http://127.0.0.1:8088/janus")
         self.url = url.rstrip("/")
         self.api_secret = api_secret
+        self.token_secret = token_secret
+        self.admin_key = admin_key
         self.timeout = timeout
 
     @classmethod
-    def from_settings(cls, *, timeout: float = 5.0) -> JanusClient:
-        """The client for the Janus instance configured by ``SANKE_JANUS_URL``/``SANKE_JANUS_API_SECRET``."""
+    def from_settings(cls, url: str = "", *, timeout: float = 5.0) -> JanusClient:
+        """A client of ``url`` (default ``SANKE_JANUS_URL``) with the platform's secrets from the settings."""
         from django.conf import settings
 
-        return cls(settings.SANKE_JANUS_URL, api_secret=settings.SANKE_JANUS_API_SECRET, timeout=timeout)
+        return cls(
+            url or settings.SANKE_JANUS_URL,
+            api_secret=settings.SANKE_JANUS_API_SECRET,
+            token_secret=settings.SANKE_JANUS_TOKEN_SECRET,
+            admin_key=settings.SANKE_JANUS_ADMIN_KEY,
+            timeout=timeout,
+        )
 
     # --- transport ------------------------------------------------------------------------------------
 
@@ -85,6 +127,8 @@ class JanusClient:
             payload = {"transaction": secrets.token_hex(8), **payload}
             if self.api_secret:
                 payload["apisecret"] = self.api_secret
+            if self.token_secret:
+                payload["token"] = sign_token(self.token_secret, self.TOKEN_SECONDS)
             data = json.dumps(payload).encode()
         request = urllib.request.Request(
             self.url + path,
@@ -235,7 +279,10 @@ class VideoRoomHandle:
             "bitrate": bitrate,
             "record": record,
             "permanent": False,
+            "is_private": True,  # not in anyone's room list
         }
+        if self._client.admin_key:
+            body["admin_key"] = self._client.admin_key
         if rec_dir:
             body["rec_dir"] = rec_dir
         if secret:

@@ -13,7 +13,8 @@ and the server answers, so a laptop without the ``janus`` package still holds le
 :func:`janus_config` writes the configuration folder that ``make run`` (and the tests) start Janus with:
 Debian's templates from ``/etc/janus`` copied and edited, so that the running server offers only what
 the platform uses — the VideoRoom plugin, the HTTP and WebSocket transports on 127.0.0.1, no admin API,
-no event handlers or external loggers.
+no event handlers or external loggers — and that it accepts only requests with a token the platform signed
+(``token_auth_secret``) and room creation only with the platform's VideoRoom ``admin_key``.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def janus_config(
     rtp_range: str,
     interface: str | None = None,
     api_secret: str = "",
+    token_secret: str = "",
+    admin_key: str = "",
     templates: str | Path = JANUS_TEMPLATES,
 ) -> Path:
     """Write a minimal Janus configuration folder at ``dest_dir`` and return the path of ``janus.jcfg``.
@@ -93,7 +96,9 @@ def janus_config(
     Start Janus with ``janus -F DEST -C DEST/janus.jcfg``. ``rtp_range`` is ``"MIN-MAX"`` (UDP ports of
     the media); ``interface`` limits ICE candidate gathering to one network interface or address
     (``ice_enforce_list``, e.g. the veth of a test's network namespace; None gathers on all but
-    loopback); ``api_secret`` makes Janus refuse API requests without it (see ``SANKE_JANUS_API_SECRET``).
+    loopback); ``api_secret`` makes Janus refuse API requests without it (see ``SANKE_JANUS_API_SECRET``);
+    ``token_secret`` turns on signed tokens (``SANKE_JANUS_TOKEN_SECRET``) and ``admin_key`` restricts
+    room creation (``SANKE_JANUS_ADMIN_KEY``).
     """
     templates = Path(templates)
     dest = Path(dest_dir).resolve()
@@ -122,7 +127,12 @@ def janus_config(
         if api_secret
         else _unset(core, "general", "api_secret")
     )
-    core = _set(core, "general", "token_auth", False)
+    if token_secret:
+        core = _set(core, "general", "token_auth", True)
+        core = _set(core, "general", "token_auth_secret", token_secret)
+    else:
+        core = _set(core, "general", "token_auth", False)
+        core = _unset(core, "general", "token_auth_secret")
     core = _set(core, "general", "hide_dependencies", True)
     core = _set(core, "media", "rtp_port_range", rtp_range)
     core = _set(core, "nat", "ignore_mdns", True)
@@ -155,9 +165,10 @@ def janus_config(
     (dest / "janus.transport.websockets.jcfg").write_text(ws)
 
     # No demo rooms (the template's have a public secret): the platform creates a room per lesson.
+    admin = f"\tadmin_key = {json.dumps(admin_key)}\n" if admin_key else ""
     (dest / "janus.plugin.videoroom.jcfg").write_text(
         "# Written by Sanke (sanke/live/media_server.py): rooms are created per lesson over the API.\n"
-        "general: {\n}\n"
+        f"general: {{\n{admin}}}\n"
     )
     return dest / "janus.jcfg"
 

@@ -233,11 +233,19 @@ def open_pages(playwright, base, lesson, cookies: dict):
 def main() -> int:
     network()
     env, world, lesson, xiajiang = demo_lesson(backend="janus", janus=True)
+    from django.conf import settings
+
     from sanke.live.media_server import janus_config
 
     var = Path(env["SANKE_VAR_DIR"])
-    config = janus_config(
-        var / "janus", http_port=HTTP_PORT, ws_port=WS_PORT, rtp_range="20000-20999", interface="v0"
+    config = janus_config(  # as `make run` writes it: signed tokens only, rooms created by the platform only
+        var / "janus",
+        http_port=HTTP_PORT,
+        ws_port=WS_PORT,
+        rtp_range="20000-20999",
+        interface="v0",
+        token_secret=settings.SANKE_JANUS_TOKEN_SECRET,
+        admin_key=settings.SANKE_JANUS_ADMIN_KEY,
     )
     janus = subprocess.Popen(
         ["janus", "-F", str(config.parent), "-C", str(config), "-L", str(var / "janus.log"), "-o"],

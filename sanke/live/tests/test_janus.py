@@ -17,12 +17,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
-from sanke.live.janus import VIDEOROOM_NO_SUCH_ROOM, VIDEOROOM_ROOM_EXISTS, JanusClient, JanusError
+from sanke.live.janus import (
+    VIDEOROOM_MISSING_ELEMENT,
+    VIDEOROOM_NO_SUCH_ROOM,
+    VIDEOROOM_PLUGIN,
+    VIDEOROOM_ROOM_EXISTS,
+    VIDEOROOM_UNAUTHORIZED,
+    JanusClient,
+    JanusError,
+    sign_token,
+)
 from sanke.live.media_server import choose_backend, forget_probes, janus_config
 
 START_TIMEOUT_SECONDS = 10
+# as in production: Janus accepts only tokens signed with this secret, and rooms only with the admin key
+TOKEN_SECRET = "test-token-secret"
+ADMIN_KEY = "test-admin-key"
 
 
 @dataclass
@@ -48,7 +61,9 @@ def janus_binary() -> str:
 
 
 @contextmanager
-def running_janus(conf_dir: Path, *, api_secret: str = "") -> Iterator[RunningJanus]:
+def running_janus(
+    conf_dir: Path, *, api_secret: str = "", token_secret: str = "", admin_key: str = ""
+) -> Iterator[RunningJanus]:
     """Write a configuration with free ports into ``conf_dir``, start Janus, stop it by PID afterwards."""
     binary = janus_binary()
     http_port = free_port()
@@ -56,7 +71,13 @@ def running_janus(conf_dir: Path, *, api_secret: str = "") -> Iterator[RunningJa
     while ws_port == http_port:
         ws_port = free_port()
     config = janus_config(
-        conf_dir, http_port=http_port, ws_port=ws_port, rtp_range="40000-40099", api_secret=api_secret
+        conf_dir,
+        http_port=http_port,
+        ws_port=ws_port,
+        rtp_range="40000-40099",
+        api_secret=api_secret,
+        token_secret=token_secret,
+        admin_key=admin_key,
     )
     log = conf_dir / "janus.log"
     process = subprocess.Popen(
@@ -87,13 +108,16 @@ def running_janus(conf_dir: Path, *, api_secret: str = "") -> Iterator[RunningJa
 
 @pytest.fixture(scope="module")
 def janus(tmp_path_factory) -> Iterator[RunningJanus]:
-    with running_janus(tmp_path_factory.mktemp("janus")) as running:
+    with running_janus(
+        tmp_path_factory.mktemp("janus"), token_secret=TOKEN_SECRET, admin_key=ADMIN_KEY
+    ) as running:
         yield running
 
 
 @pytest.fixture
 def client(janus) -> JanusClient:
-    return JanusClient(janus.url)
+    """The platform's client: it signs its own tokens and holds the admin key."""
+    return JanusClient(janus.url, token_secret=TOKEN_SECRET, admin_key=ADMIN_KEY)
 
 
 @pytest.fixture
@@ -221,12 +245,60 @@ def test_the_config_loads_only_videoroom_and_listens_on_loopback_only(janus, cli
     assert _listening_addresses(janus.ws_port) == {"127.0.0.1"}
 
 
-def test_an_api_secret_keeps_other_clients_out(tmp_path):
-    with running_janus(tmp_path / "janus", api_secret="platform-only") as janus:
+def test_an_api_secret_keeps_other_clients_out_but_not_pages_with_a_token(tmp_path):
+    with running_janus(tmp_path / "janus", api_secret="platform-only", token_secret=TOKEN_SECRET) as janus:
         with pytest.raises(JanusError) as raised:
             JanusClient(janus.url).exists(1)
         assert raised.value.code == 403
         assert JanusClient(janus.url, api_secret="platform-only").exists(1) is False
+        assert JanusClient(janus.url, token_secret=TOKEN_SECRET).exists(1) is False  # a lesson page
+
+
+def test_only_signed_tokens_get_in_and_only_the_platform_creates_or_destroys_rooms(janus, client):
+    def refused(call) -> int:
+        with pytest.raises(JanusError) as raised:
+            call()
+        return raised.value.code
+
+    # nobody without a token, or with one signed by another secret, or expired, or for another plugin
+    assert refused(lambda: JanusClient(janus.url).exists(1)) == 403
+    assert refused(lambda: JanusClient(janus.url, token_secret="guessed").exists(1)) == 403
+    expired = JanusClient(janus.url, token_secret=TOKEN_SECRET)
+    expired.TOKEN_SECONDS = -60
+    assert refused(lambda: expired.exists(1)) == 403
+    echo_only = sign_token(TOKEN_SECRET, 60, plugins=("janus.plugin.echotest",))
+    bare = JanusClient(janus.url)
+    session = bare._call("", {"janus": "create", "token": echo_only})["data"]["id"]
+    assert (
+        refused(
+            lambda: bare._call(
+                f"/{session}", {"janus": "attach", "plugin": VIDEOROOM_PLUGIN, "token": echo_only}
+            )
+        )
+        == 405
+    )
+
+    # a lesson page's token joins the VideoRoom plugin but cannot create or destroy a lesson's room
+    page = JanusClient(janus.url, token_secret=TOKEN_SECRET)  # what a page can do, minus the PIN
+    assert page.exists(910100) is False
+    assert (
+        refused(lambda: page.create_room(910100, "x", publishers=2, bitrate=128_000))
+        == VIDEOROOM_MISSING_ELEMENT
+    )
+    guessing = JanusClient(janus.url, token_secret=TOKEN_SECRET, admin_key="guessed")
+    assert (
+        refused(lambda: guessing.create_room(910100, "x", publishers=2, bitrate=128_000))
+        == VIDEOROOM_UNAUTHORIZED
+    )
+    client.create_room(910100, "lesson", publishers=2, bitrate=128_000, secret="room-secret", pin="1234")
+    try:
+        assert refused(lambda: page.destroy_room(910100)) == VIDEOROOM_MISSING_ELEMENT
+        assert refused(lambda: page.destroy_room(910100, secret="guessed")) == VIDEOROOM_UNAUTHORIZED
+        with page.videoroom() as handle:  # private: not in the room list
+            assert 910100 not in {room["room"] for room in handle.request({"request": "list"})["list"]}
+    finally:
+        client.destroy_room(910100, secret="room-secret")
+    assert not client.exists(910100)
 
 
 def test_the_management_command_writes_the_folder(tmp_path):
@@ -242,6 +314,10 @@ def test_the_management_command_writes_the_folder(tmp_path):
     assert _value(core, "configs_folder") == str((tmp_path / "conf").resolve())
     assert _value(core, "rtp_port_range") == "21000-21099"
     assert _value(core, "ice_enforce_list") == "v0"
+    assert _value(core, "token_auth") == "true"
+    assert _value(core, "token_auth_secret") == settings.SANKE_JANUS_TOKEN_SECRET
+    videoroom = (tmp_path / "conf" / "janus.plugin.videoroom.jcfg").read_text()
+    assert _value(videoroom, "admin_key") == settings.SANKE_JANUS_ADMIN_KEY
 
 
 def _value(text: str, key: str, *, after: str = "") -> str:

@@ -307,6 +307,7 @@
       callback: () => {
         const janus = new Janus({
           server: cfg.janus.ws,
+          token: cfg.janus.token, // signed by the platform for this lesson: Janus refuses pages without one
           iceServers: cfg.iceServers || [],
           success: () => attachPublisher(janus),
           error: (error) => { emit("error", "media server: " + error); setTimeout(startJanus, 3000); },

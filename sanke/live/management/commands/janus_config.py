@@ -27,6 +27,8 @@ class Command(BaseCommand):
                 rtp_range=rtp_range,
                 interface=interface,
                 api_secret=settings.SANKE_JANUS_API_SECRET,
+                token_secret=settings.SANKE_JANUS_TOKEN_SECRET,
+                admin_key=settings.SANKE_JANUS_ADMIN_KEY,
             )
         except (FileNotFoundError, ValueError) as error:
             raise CommandError(str(error)) from error
