@@ -1170,7 +1170,10 @@ def main(argv=None) -> int:
         plans = build_world(lesson_count)
         world_s = time.perf_counter() - t
         connections.close_all()
-        layer = f"channels-redis ({environment.redis_url})" if args.layer == "redis" else "in-memory layer"
+        kind = os.environ.get("SANKE_CHANNEL_LAYER", "pubsub")
+        layer = "in-memory layer"
+        if args.layer == "redis":
+            layer = f"channels-redis {kind} layer ({environment.redis_url})"
         print(
             f"realtime benchmark: {clients} clients in {lesson_count} lessons "
             f"(1 host + {MEMBERS - 1} classroom terminals)\n  quiz storm: every host asks within "
