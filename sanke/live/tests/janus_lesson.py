@@ -90,6 +90,13 @@ def interaction(pages, rooms) -> dict:
     # bring 龙井 on stage: 下姜 now also sees and hears it
     host.click(f"[data-stage='{rooms['longjing']}']")
     stage = rising(xiajiang, f"classroom-{rooms['longjing']}")
+    # and off stage again: 下姜 unsubscribes, its stage picture clears
+    host.click(f"[data-stage='{rooms['longjing']}']")
+    xiajiang.wait_for_function(
+        f"!window.sankeLive.peers['classroom-{rooms['longjing']}']"
+        " && !document.querySelector('[data-remote=stage]').srcObject",
+        timeout=20000,
+    )
     # quiz: each classroom's counts reach the host
     host.fill("[data-form=quiz] [name=question]", "3 + 4 = ?")
     host.fill("[data-form=quiz] [name=options]", "6 7 8")
@@ -107,7 +114,7 @@ def interaction(pages, rooms) -> dict:
     xiajiang.wait_for_function(
         "window.sankeLive.state.chat.some((m) => m.text === '请看黑板')", timeout=20000
     )
-    return {"stage": stage, "tally": tally, "resumed": True}
+    return {"stage": stage, "unstaged": True, "tally": tally, "resumed": True}
 
 
 def demo_lesson(*, backend: str, janus: bool = False):

@@ -41,6 +41,7 @@ def test_media_flows_both_ways_through_janus():
         assert after >= 30 and after > before, f"{link}: frames not decoding ({before} → {after})"
     before, after = outcome["stage"]  # the other classroom sees the one brought on stage
     assert after >= 30 and after > before
+    assert outcome["unstaged"]  # taken off stage: unsubscribed
     assert sorted(counts["7"] for counts in outcome["tally"].values()) == [7, 10]
     assert outcome["resumed"]
 

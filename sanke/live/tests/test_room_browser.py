@@ -195,6 +195,13 @@ def test_host_and_two_classrooms_see_each_other_and_answer_a_quiz(
     expect(host.locator(f"[data-classroom='{longjing}'] .card")).to_have_class(re.compile("border-primary"))
     stage_rising(second)
     screenshot(second, "live-terminal")  # the host large, 龙井 on stage at the side
+    showing = "() => !!document.querySelector('[data-remote=stage]').srcObject"
+    assert second.evaluate(showing) and not first.evaluate(showing)  # 龙井 does not see itself
+    host.click(f"[data-stage='{longjing}']")  # off stage: the picture clears
+    second.wait_for_function(f"!({showing})()")
+    host.click(f"[data-stage='{longjing}']")  # and on again: the same link carries it, no renegotiation
+    second.wait_for_function(f"({showing})()")
+    stage_rising(second)
 
     # the second classroom drops and comes back by itself; nothing said meanwhile is lost
     second.evaluate("window.sankeLive.reconnect()")

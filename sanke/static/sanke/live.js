@@ -118,6 +118,7 @@
         state.stage = p.classroom;
         state.hands.delete(p.classroom);
         relayStage();
+        showStage();
         break;
       case "classroom.muted":
         if (p.muted) state.muted.add(p.classroom); else state.muted.delete(p.classroom);
@@ -182,13 +183,7 @@
     pc.ontrack = (e) => {
       // a classroom's transceivers 0–1 carry the host's camera, 2–3 the classroom on stage (see below)
       if (isClassroom && pc.getTransceivers().indexOf(e.transceiver) >= STAGE_SLOT) {
-        const stage = $("[data-remote=stage]");
-        if (stage) {
-          const stream = stage.srcObject instanceof MediaStream ? stage.srcObject : new MediaStream();
-          if (!stream.getTracks().includes(e.track)) stream.addTrack(e.track);
-          stage.srcObject = stream;
-          stage.play().catch(() => {});
-        }
+        showStage();
         return;
       }
       const video = document.querySelector(`[data-remote="${key}"]`);
@@ -217,6 +212,15 @@
 
   // p2p 连麦: the host forwards the staged classroom's camera and microphone to every other classroom
   const STAGE_SLOT = 2;
+  // a classroom shows its link's stage slot while another classroom is on stage, and nothing otherwise
+  function showStage() {
+    const stage = $("[data-remote=stage]");
+    if (!isClassroom || !p2p || !stage || !peers.host) return;
+    const onStage = state.stage !== null && state.stage !== cfg.classroom;
+    const tracks = peers.host.getTransceivers().slice(STAGE_SLOT).map((t) => t.receiver.track).filter(Boolean);
+    stage.srcObject = onStage && tracks.length ? new MediaStream(tracks) : null;
+    if (stage.srcObject) stage.play().catch(() => {});
+  }
   async function relayStage() {
     if (!isHost || !p2p) return;
     const source = state.stage !== null ? peers["classroom-" + state.stage] : null;
@@ -315,6 +319,7 @@
       },
     });
 
+    const subscriptions = {}; // feed id → its subscriber handle (once attached)
     function attachPublisher(janus) {
       let publisher = null;
       const seen = new Set();
@@ -322,8 +327,18 @@
         known[p.display] = p;
         if (wanted(p.display) && !seen.has(p.id)) { seen.add(p.id); subscribe(janus, p); }
       });
+      // a classroom taken off stage (or replaced) is unsubscribed: its media stops coming, the stage clears
+      const dropUnwanted = () => Object.values(known).forEach((p) => {
+        if (wanted(p.display) || !seen.has(p.id)) return;
+        seen.delete(p.id);
+        const stage = $("[data-remote=stage]");
+        if (stage && stage.srcObject === streams[p.display]) stage.srcObject = null;
+        delete streams[p.display];
+        if (subscriptions[p.id]) subscriptions[p.id].detach();
+        delete subscriptions[p.id];
+      });
       document.addEventListener("sanke:event", (e) => {
-        if (e.detail.type === "stage.set") subscribeAll(Object.values(known));
+        if (e.detail.type === "stage.set") { dropUnwanted(); subscribeAll(Object.values(known)); }
       });
       janus.attach({
         plugin: "janus.plugin.videoroom",
@@ -360,6 +375,7 @@
         plugin: "janus.plugin.videoroom",
         success: (h) => {
           handle = h;
+          subscriptions[feed.id] = h;
           h.send({ message: { request: "join", room, pin, ptype: "subscriber", streams: [{ feed: feed.id }] } });
         },
         onmessage: (message, jsep) => {
