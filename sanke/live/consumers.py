@@ -82,6 +82,8 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
                 "key": self.key,
                 "classroom": self.who.classroom_id,
                 "status": self.lesson.status,
+                # a student's pseudonym, so that their pad shows their own answers after a reload
+                **({"voter": voter(user.pk, self.lesson_id)} if self.who.role == "student" else {}),
             }
         )
         await self._announce("here")

@@ -273,6 +273,9 @@ def test_students_answer_on_their_own_devices_and_the_host_sees_their_classrooms
     expect(tally).to_contain_text("6: 0")
     expect(tally).to_contain_text("7: 1")
     expect(student.locator("[data-quiz-options] button[aria-pressed=true]")).to_have_text("7")
+    student.reload()  # the pad comes back with the student's own answer, from the lesson's events
+    expect(student.locator("[data-quiz-options] button[aria-pressed=true]")).to_have_text("7")
+    expect(student.get_by_test_id("quiz-sent")).to_contain_text("7")
     student.mouse.move(0, 0)
     student.wait_for_timeout(500)  # let the buttons' colour transitions finish
     screenshot(student, "live-student-pad")

@@ -66,6 +66,7 @@
   function handle(message) {
     if (message.type === "hello") {
       state.status = message.status;
+      state.voter = message.voter || null;
       emit("status", state.status);
       if (isClassroom && p2p) send({ type: "signal", to: "host", data: { kind: "ready" } });
     } else if (message.type === "presence" && p2p) {
