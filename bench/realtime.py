@@ -809,10 +809,13 @@ async def send_event(member: Member, event_type: str, payload: dict) -> bool:
 def start_profiler(pid: int, path: str) -> subprocess.Popen:
     """py-spy (when installed) samples the server during the storm only: ``--profile stacks.txt``.
 
+    ``--gil`` samples the thread that holds the GIL: otherwise a thread waiting for it is counted at whatever
+    line it waits, which misleads in a process whose event loop and database thread share the GIL.
+
     The file holds collapsed stacks (one line per stack and its sample count), for flamegraph tools.
     """
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--nonblocking"]
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--nonblocking", "--gil"]
     process = subprocess.Popen(
         [*command, "--format", "raw", "--output", path],
         stdout=subprocess.DEVNULL,
