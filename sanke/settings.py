@@ -212,18 +212,20 @@ if len(SANKE_JANUS_URLS) != len(SANKE_JANUS_WS_URLS) and SANKE_JANUS_WS_URLS:
 SANKE_JANUS_URL = SANKE_JANUS_URLS[0] if SANKE_JANUS_URLS else ""
 SANKE_JANUS_WS_URL = SANKE_JANUS_WS_URLS[0] if SANKE_JANUS_WS_URLS else ""
 SANKE_JANUS_API_SECRET = env_str("SANKE_JANUS_API_SECRET")
+
+
 # Janus' signed tokens (token_auth_secret): every request to Janus, the browsers' included, carries a token
 # that the platform signed, for the VideoRoom plugin, valid until the lesson's end; the VideoRoom admin_key
 # lets only the platform create rooms. Both derive from the secret key unless set; `manage.py janus_config`
 # writes them into the Janus configuration, and every Janus instance must carry the same values.
-SANKE_JANUS_TOKEN_SECRET = (
-    env_str("SANKE_JANUS_TOKEN_SECRET")
-    or hmac.new(SECRET_KEY.encode(), b"sanke-janus-token-secret", hashlib.sha256).hexdigest()
+def _from_secret_key(label: bytes) -> str:
+    return hmac.new(SECRET_KEY.encode(), label, hashlib.sha256).hexdigest()
+
+
+SANKE_JANUS_TOKEN_SECRET = env_str("SANKE_JANUS_TOKEN_SECRET") or _from_secret_key(
+    b"sanke-janus-token-secret"
 )
-SANKE_JANUS_ADMIN_KEY = (
-    env_str("SANKE_JANUS_ADMIN_KEY")
-    or hmac.new(SECRET_KEY.encode(), b"sanke-janus-admin-key", hashlib.sha256).hexdigest()
-)
+SANKE_JANUS_ADMIN_KEY = env_str("SANKE_JANUS_ADMIN_KEY") or _from_secret_key(b"sanke-janus-admin-key")
 # "auto": Janus when SANKE_JANUS_URL is set and answers, else p2p; "janus" or "p2p" force one.
 SANKE_MEDIA_BACKEND = env_str("SANKE_MEDIA_BACKEND", "auto").strip().lower()
 if SANKE_MEDIA_BACKEND not in {"auto", "janus", "p2p"}:

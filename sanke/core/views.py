@@ -13,7 +13,7 @@ from sanke.core.access import require
 from sanke.core.models import AuditEvent, Notification
 from sanke.core.pages import list_page
 from sanke.core.status import run_checks
-from sanke.live.selectors import next_lesson_for_classrooms, todays_lessons, todays_lessons_of_class
+from sanke.live.selectors import next_lesson_for_classrooms, todays_lessons
 from sanke.org import selectors as org_selectors
 
 
@@ -33,7 +33,7 @@ def home(request):
         context["next_lesson"] = next_lesson_for_classrooms(scope.classroom_ids)
         return render(request, "core/home_terminal.html", context)
     elif scope.has_role(Role.STUDENT) and person is not None and person.class_group_id:
-        context["todays_lessons"] = todays_lessons_of_class(person.class_group_id)
+        context["todays_lessons"] = todays_lessons(request.user, receiving_class_id=person.class_group_id)
     if scope.has_role(Role.GUARDIAN) and person is not None:
         context["wards"] = person.wards.select_related("school", "class_group__grade")
     return render(request, "core/home.html", context)

@@ -26,15 +26,18 @@ def room_id(lesson) -> int:
     return ROOM_OFFSET + lesson.pk
 
 
+def _keyed(label: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), label.encode(), hashlib.sha256).hexdigest()
+
+
 def room_pin(lesson) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"sanke-room:{lesson.pk}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:16]
+    """Needed to join the lesson's room; given to the lesson's participants only."""
+    return _keyed(f"sanke-room:{lesson.pk}")[:16]
 
 
 def room_secret(lesson) -> str:
     """Needed to edit or destroy the lesson's room; never leaves the server."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"sanke-room-secret:{lesson.pk}".encode(), hashlib.sha256)
-    return digest.hexdigest()
+    return _keyed(f"sanke-room-secret:{lesson.pk}")
 
 
 def participant_token(lesson, now=None) -> str:

@@ -23,20 +23,14 @@ def next_lesson_for_classrooms(classroom_ids, now=None) -> Lesson | None:
     )
 
 
-def todays_lessons(user, limit: int = 8):
-    """The sync lessons of today (school-local date) that the user can see, for the home page."""
-    return (
-        Lesson.objects.visible_to(user)
-        .filter(date=timezone.localdate())
-        .select_related("series__host_teacher", "series__host_classroom__school")
-        .order_by("starts_at")[:limit]
-    )
+def todays_lessons(user, limit: int = 8, *, receiving_class_id: int | None = None):
+    """The sync lessons of today (school-local date) that the user can see, for the home page.
 
-
-def todays_lessons_of_class(class_group_id: int):
-    """Today's sync lessons that a class receives (a student's home page: the answer pad is one tap away)."""
-    return (
-        Lesson.objects.filter(date=timezone.localdate(), series__receiving_classes=class_group_id)
-        .select_related("series__host_teacher", "series__host_classroom__school")
-        .order_by("starts_at")
-    )
+    With ``receiving_class_id``, only those that class receives (a student's home: the answer pad).
+    """
+    lessons = Lesson.objects.visible_to(user).filter(date=timezone.localdate())
+    if receiving_class_id is not None:
+        lessons = lessons.filter(series__receiving_classes=receiving_class_id)
+    return lessons.select_related("series__host_teacher", "series__host_classroom__school").order_by(
+        "starts_at"
+    )[:limit]
