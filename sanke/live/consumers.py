@@ -19,6 +19,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from sanke.live import actions
@@ -72,6 +73,8 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
             "classroom": f"classroom-{self.who.classroom_id}",
             "student": f"student-{user.pk}",
         }.get(self.who.role, f"observer-{user.pk}")
+        # a student's pseudonym in this lesson: stamped on their answers, and told to their pad
+        self.voter = voter(user.pk, self.lesson_id) if self.who.role == "student" else None
         await self.channel_layer.group_add(lesson_group(self.lesson_id), self.channel_name)
         await self.channel_layer.group_add(participant_group(self.lesson_id, self.key), self.channel_name)
         await self.accept()
@@ -82,8 +85,7 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
                 "key": self.key,
                 "classroom": self.who.classroom_id,
                 "status": self.lesson.status,
-                # a student's pseudonym, so that their pad shows their own answers after a reload
-                **({"voter": voter(user.pk, self.lesson_id)} if self.who.role == "student" else {}),
+                **({"voter": self.voter} if self.voter else {}),  # the pad finds its own answers
             }
         )
         await self._announce("here")
@@ -161,12 +163,8 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
         """Validate and authorise here (the participant was resolved on connect), store with the writer."""
         event_type = content.get("event", "")
         payload = content.get("payload") or {}
-        if self.who.role == "student" and isinstance(payload, dict):  # who answers is the server's to say
-            payload = {
-                **payload,
-                "classroom": self.who.classroom_id,
-                "voter": voter(self.scope["user"].pk, self.lesson_id),
-            }
+        if self.voter and isinstance(payload, dict):  # who answers is the server's to say
+            payload = {**payload, "classroom": self.who.classroom_id, "voter": self.voter}
         try:
             payload = actions.prepare_event(self.who, event_type, payload)
             event = await writer().record(self._pending(event_type, payload))
@@ -174,6 +172,10 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
                 raise ValidationError(_("The lesson is not live."))
         except (ValidationError, PermissionDenied) as exc:
             await self.send_json({"type": "error", "id": content.get("id"), "error": _error_text(exc)})
+        except DatabaseError:  # the writer logged it; nothing was stored, the sender may try again
+            await self.send_json(
+                {"type": "error", "id": content.get("id"), "error": _("Not saved, please try again.")}
+            )
         else:
             await self.send_json({"type": "ack", "id": content.get("id"), "seq": event.seq})
 

@@ -279,3 +279,34 @@ def test_a_student_votes_for_themself_in_their_own_classroom_and_does_nothing_el
     state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
     assert state.quizzes[1].tallies == {room: {"B": 1}}
     assert room not in state.attendance  # a student's phone is not the classroom's attendance
+
+
+def test_a_failed_write_is_an_error_for_the_sender_and_the_room_goes_on(world, lesson, monkeypatch):
+    from django.db import DatabaseError
+
+    from sanke.live import actions
+
+    original = actions.do_record_events
+    failures = iter([True])
+
+    def flaky(pending):  # the database refuses the first batch only
+        if next(failures, False):
+            raise DatabaseError("connection lost")
+        return original(pending)
+
+    async def scenario():
+        host, _, _ = await join(world.users["teacher"], lesson)
+        await host.send_json_to({"type": "start", "id": "s"})
+        await next_of(host, "ack")
+        monkeypatch.setattr(actions, "do_record_events", flaky)
+        chat = {"type": "event", "event": "chat.message", "payload": {"text": "请看黑板"}}
+        await host.send_json_to({**chat, "id": 1})
+        error = await next_of(host, "error")
+        await host.send_json_to({**chat, "id": 2})  # the same socket, tried again
+        ack = await next_of(host, "ack")
+        await host.disconnect()
+        return error, ack
+
+    error, ack = run(scenario)
+    assert error["id"] == 1 and ack["id"] == 2
+    assert LessonEvent.objects.filter(lesson=lesson, type="chat.message").count() == 1

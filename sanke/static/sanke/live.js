@@ -225,19 +225,16 @@
   async function relayStage() {
     if (!isHost || !p2p) return;
     const source = state.stage !== null ? peers["classroom-" + state.stage] : null;
-    const tracks = source ? source.getReceivers().map((r) => r.track).filter((t) => t && t.readyState === "live") : [];
+    // the staged classroom's camera audio and video arrive in its link's first two transceivers
+    const tracks = source ? source.getTransceivers().slice(0, STAGE_SLOT).map((t) => t.receiver.track) : [];
     for (const [key, pc] of Object.entries(peers)) {
-      if (!pc.stageSenders || pc === source) {
-        if (pc.stageSenders) for (const sender of pc.stageSenders) await sender.replaceTrack(null);
-        continue;
-      }
-      for (const sender of pc.stageSenders) {
-        const kind = sender === pc.stageSenders[0] ? "audio" : "video";
-        try {
-          await sender.replaceTrack(tracks.find((t) => t.kind === kind) || null);
-        } catch (error) {
-          emit("error", `stage relay to ${key}: ${error.message}`);
+      if (!pc.stageSenders) continue;
+      try {
+        for (const [i, sender] of pc.stageSenders.entries()) {
+          await sender.replaceTrack(pc === source ? null : tracks[i] || null); // nobody sees themself
         }
+      } catch (error) {
+        emit("error", `stage relay to ${key}: ${error.message}`);
       }
       await capBitrate(pc);
     }
@@ -459,10 +456,7 @@
     const packets = Math.max(0, now.lost - prev.lost) + Math.max(0, now.received - prev.received);
     const loss = packets ? Math.max(0, now.lost - prev.lost) / packets : 0;
     const { level, smooth } = classify(h, fps, loss, now.rtt);
-    return {
-      level, fps: smooth, loss, rtt: now.rtt, framesDecoded: now.frames, audioSamples: now.audioSamples,
-      audioFlowing: now.audioSamples > (prev.audioSamples || 0),
-    };
+    return { level, fps: smooth, loss, rtt: now.rtt, audioFlowing: now.audioSamples > prev.audioSamples };
   }
 
   setInterval(async () => {
