@@ -44,6 +44,14 @@ async def next_of(communicator, kind, event_type=None, timeout=5):
             return message
 
 
+async def started_by_host(world, lesson):
+    """The host teacher's socket, after starting the lesson."""
+    host, _, _ = await join(world.users["teacher"], lesson)
+    await host.send_json_to({"type": "start", "id": "s"})
+    await next_of(host, "ack")
+    return host
+
+
 @pytest.fixture
 def lesson(world):
     """Today's lesson, so that the host may start it now."""
@@ -124,9 +132,7 @@ def test_a_terminal_that_drops_resumes_without_losing_events(world, lesson):
     room = world.classrooms["longjing"].pk
 
     async def scenario():
-        host, _, _ = await join(world.users["teacher"], lesson)
-        await host.send_json_to({"type": "start", "id": "s"})
-        await next_of(host, "ack")
+        host = await started_by_host(world, lesson)
         terminal, _, _ = await join(world.users["terminal_longjing"], lesson)
         await terminal.send_json_to({"type": "resume", "since": 0})
         first = await next_of(terminal, "event", "lesson.started")
@@ -179,9 +185,7 @@ def test_events_sent_at_once_are_numbered_and_delivered_in_order(world, lesson):
 
     async def scenario():
         observer, ok, _ = await join(world.users["inspector"], lesson)  # on patrol: sees everything
-        host, _, _ = await join(world.users["teacher"], lesson)
-        await host.send_json_to({"type": "start", "id": "s"})
-        await next_of(host, "ack")
+        host = await started_by_host(world, lesson)
         terminal, _, _ = await join(world.users["terminal_longjing"], lesson)
         await next_of(observer, "event", "classroom.joined")
         senders = {"host": host, "terminal": terminal}
@@ -247,9 +251,7 @@ def test_a_student_votes_for_themself_in_their_own_classroom_and_does_nothing_el
     room = world.classrooms["longjing"].pk
 
     async def scenario():
-        host, _, _ = await join(world.users["teacher"], lesson)
-        await host.send_json_to({"type": "start", "id": "s"})
-        await next_of(host, "ack")
+        host = await started_by_host(world, lesson)
         student, ok, _ = await join(world.users["student"], lesson)
         hello = await next_of(student, "hello")
         quiz = {"quiz": 1, "kind": "single", "question": "?", "options": ["A", "B"]}
@@ -295,9 +297,7 @@ def test_a_failed_write_is_an_error_for_the_sender_and_the_room_goes_on(world, l
         return original(pending)
 
     async def scenario():
-        host, _, _ = await join(world.users["teacher"], lesson)
-        await host.send_json_to({"type": "start", "id": "s"})
-        await next_of(host, "ack")
+        host = await started_by_host(world, lesson)
         monkeypatch.setattr(actions, "do_record_events", flaky)
         chat = {"type": "event", "event": "chat.message", "payload": {"text": "请看黑板"}}
         await host.send_json_to({**chat, "id": 1})
