@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from sanke.accounts.choices import ADMIN_ROLES, Role
 from sanke.accounts.models import RoleAssignment, User
-from sanke.accounts.scope import forget_scope, scope_for
 from sanke.core.audit import record_audit
+from sanke.core.scoping import forget_scope, scope_for
 
 
 def can_grant(acting_user, assignment: RoleAssignment) -> bool:

@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from sanke.accounts import signals  # noqa: F401  (connects the login audit receivers)
+        from sanke.accounts.resolver import compute_scope
+        from sanke.core.scoping import register_scope_resolver
+
+        register_scope_resolver(compute_scope)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.choices import Role
 from sanke.accounts.models import User
-from sanke.accounts.scope import scope_for
+from sanke.core.scoping import CHANGE
 from sanke.org.models import Classroom, Region, School
 
 
@@ -30,19 +30,10 @@ class GrantRoleForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
-        self.fields["region"].queryset = Region.objects.filter(
-            pk__in=[r.pk for r in Region.objects.visible_to(user) if scope.can_manage_region(r)]
-        )
-        self.fields["school"].queryset = School.objects.filter(
-            pk__in=[
-                s.pk
-                for s in School.objects.visible_to(user).select_related("region")
-                if scope.can_manage_school(s)
-            ]
-        )
-        self.fields["classroom"].queryset = Classroom.objects.filter(
-            school__in=self.fields["school"].queryset
+        self.fields["region"].queryset = Region.objects.visible_to(user, CHANGE)
+        self.fields["school"].queryset = School.objects.visible_to(user, CHANGE).select_related("region")
+        self.fields["classroom"].queryset = (
+            Classroom.objects.visible_to(user).filter(school__in=School.objects.visible_to(user, CHANGE))
         ).select_related("school")
         self.fields["region"].help_text = _(
             "For bureau administrators, researchers, reviewers and inspectors."

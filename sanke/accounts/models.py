@@ -10,16 +10,36 @@ from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.choices import ALLOWED_SCOPES, Role, ScopeKind
 from sanke.core.models import TimeStampedModel
+from sanke.core.scoping import VIEW, ScopedQuerySet
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UserQuerySet:
-        """Admins see the accounts they look after; everyone sees their own."""
-        from sanke.accounts.selectors import users_managed_by
+def managed_accounts(scope):
+    """Accounts an admin may look after: holders of a grant inside their scope, and people of their schools.
 
+    Superusers are never managed through these pages (only through Django's admin by other superusers).
+    """
+    if scope.is_superuser:
+        return User.objects.filter(is_superuser=False)
+    grants = scope.manage_grants_q()
+    if grants is None:
+        return User.objects.none()
+    query = models.Q(pk__in=RoleAssignment.objects.filter(grants).values("user_id")) | scope.manage_q(
+        "person__school__"
+    )
+    return User.objects.filter(query, is_superuser=False).distinct()
+
+
+class UserQuerySet(ScopedQuerySet):
+    """Admins see (and change) the accounts they look after; everyone sees their own. Superusers are
+    looked after only in Django's admin, so they are filtered like everyone else."""
+
+    superuser_sees_all = False
+
+    def scope_q(self, scope, user, action):
         if not user.is_authenticated:
-            return self.none()
-        return self.filter(models.Q(pk=user.pk) | models.Q(pk__in=users_managed_by(user).values("pk")))
+            return None
+        managed = models.Q(pk__in=managed_accounts(scope).values("pk"))
+        return managed | models.Q(pk=user.pk) if action == VIEW else managed
 
 
 class SankeUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -42,19 +62,16 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RoleAssignmentQuerySet:
-        """Grants a user may see: their own, and those inside the scope they administer."""
-        from sanke.accounts.scope import scope_for
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    """Grants a user may see: their own, and those inside the scope they administer (which they may
+    also revoke)."""
 
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        query = models.Q(user=user)
+    def scope_q(self, scope, user, action):
         manage = scope.manage_grants_q()
-        if manage is not None:
-            query |= manage
-        return self.filter(query)
+        if action != VIEW:
+            return manage
+        own = models.Q(user=user)
+        return own | manage if manage is not None else own
 
 
 class RoleAssignment(TimeStampedModel):

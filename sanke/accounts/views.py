@@ -20,11 +20,11 @@ from sanke.accounts import actions
 from sanke.accounts.choices import Role
 from sanke.accounts.forms import CreateAccountForm, GrantRoleForm, LoginForm, NewAccountForm
 from sanke.accounts.models import RoleAssignment, User
-from sanke.accounts.scope import scope_for
 from sanke.accounts.selectors import locked_usernames, users_managed_by
 from sanke.core.access import access_object, require
 from sanke.core.middleware import client_ip
 from sanke.core.pages import list_page
+from sanke.core.scoping import scope_for
 from sanke.org.choices import PersonKind
 from sanke.org.models import Classroom, Person
 

@@ -1,6 +1,6 @@
 """Who may change an alliance and its series."""
 
-from sanke.accounts.scope import scope_for
+from sanke.core.scoping import scope_for
 
 
 def can_manage_alliance(user, alliance) -> bool:

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.models import User
-from sanke.accounts.scope import scope_for
 from sanke.alliances.models import Alliance
+from sanke.core.scoping import CHANGE
 from sanke.org.choices import PersonKind
 from sanke.org.models import ClassGroup, Region, School
 from sanke.timetable.models import SyncSeries
@@ -40,10 +40,7 @@ class AllianceForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
-        self.fields["region"].queryset = Region.objects.filter(
-            pk__in=[r.pk for r in Region.objects.visible_to(user) if scope.can_manage_region(r)]
-        )
+        self.fields["region"].queryset = Region.objects.visible_to(user, CHANGE)
         schools = School.objects.visible_to(user).select_related("region")
         self.fields["host_school"].queryset = schools
         self.fields["receiving_schools"].queryset = schools

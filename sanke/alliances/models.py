@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.models import TimeStampedModel
+from sanke.core.scoping import VIEW, ScopedQuerySet
 
 
 class AllianceKind(models.TextChoices):
@@ -16,19 +20,21 @@ class AllianceKind(models.TextChoices):
     ONLINE_SCHOOL = "online_school", _("Online school classroom")
 
 
-class AllianceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """An alliance is visible to whoever sees its host school or any of its receiving schools."""
-        from sanke.accounts.scope import scope_for
+class AllianceQuerySet(ScopedQuerySet):
+    """An alliance is visible to whoever sees its host school or any of its receiving schools. It is
+    changed by the bureau that owns it, the host school's admins and its coordinator."""
 
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        host = scope.school_q("host_school__")
-        members = scope.school_q("members__school__")
-        if host is None:
-            return self.none()
-        return self.filter(host | members).distinct()
+    distinct_rows = True
+
+    def scope_q(self, scope, user, action):
+        if action == VIEW:
+            host = scope.school_q("host_school__")
+            members = scope.school_q("members__school__")
+            return host | members if host is not None else None
+        parts = [q for q in (scope.manage_region_q("region__"), scope.manage_q("host_school__")) if q]
+        if user.is_authenticated:
+            parts.append(models.Q(coordinator=user))
+        return reduce(or_, parts) if parts else None
 
 
 class Alliance(TimeStampedModel):

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanke.accounts.scope import scope_for
 from sanke.alliances.access import can_manage_alliance
 from sanke.alliances.actions import do_save_alliance
 from sanke.alliances.forms import AllianceForm, ScheduleForm, SeriesForm
@@ -21,6 +20,7 @@ from sanke.alliances.models import Alliance, AllianceKind
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page, list_page
+from sanke.core.scoping import scope_for
 from sanke.org.models import Region
 from sanke.supervision.selectors import effective_policy
 from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series

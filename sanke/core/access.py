@@ -1,26 +1,46 @@
 """Fetching single objects through the user's scope.
 
-Out of scope and missing look the same (404); visible but not changeable is 403. Views never call
-``Model.objects.get`` themselves.
+Out of scope and missing look the same (404); visible but not changeable is 403. Views, API and
+consumers never call ``Model.objects.get`` themselves (``scripts/check_access.py`` enforces it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
-from sanke.accounts.scope import Scope, scope_for
+from sanke.core.scoping import CHANGE, VIEW, Scope, scope_for
 
 
-def access_object(model, user, pk, *, allowed: Callable[[Scope, object], bool] | None = None, queryset=None):
-    """The object ``pk`` if the user may see it (else 404) and, given ``allowed``, change it (else 403)."""
-    base = queryset if queryset is not None else model.objects.all()
-    obj = get_object_or_404(base.visible_to(user), pk=pk)
+def access_object(
+    model,
+    user,
+    pk,
+    *,
+    action: str = VIEW,
+    allowed: Callable[[Scope, object], bool] | None = None,
+    queryset=None,
+):
+    """The object ``pk`` if the user may see it (else 404) and, for ``action=CHANGE`` or given ``allowed``,
+    change it (else 403)."""
+    base = queryset if queryset is not None else model._default_manager.all()
+    try:
+        obj = base.visible_to(user).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+    if action == CHANGE and not base.visible_to(user, CHANGE).filter(pk=obj.pk).exists():
+        raise PermissionDenied
     if allowed is not None and not allowed(scope_for(user), obj):
         raise PermissionDenied
     return obj
+
+
+async def aaccess_object(model, user, pk, *, action: str = VIEW, queryset=None):
+    """``access_object`` for consumers (async): the same 404/403 answers, raised as the same errors."""
+    return await sync_to_async(access_object)(model, user, pk, action=action, queryset=queryset)
 
 
 def require(condition: bool) -> None:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.choices import Role
-from sanke.accounts.scope import scope_for
+from sanke.core.scoping import scope_for
 
 _NAV_BY_URL_PREFIX = (
     ("region", "regions"),

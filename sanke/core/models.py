@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanke.core.scoping import VIEW, ScopedQuerySet
+
 
 class TimeStampedModel(models.Model):
     """Base for domain models: when a row was created and last changed (stored in UTC)."""
@@ -17,16 +19,12 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AuditEventQuerySet:
-        """Bureau admins see events of their region subtree; school admins those of their schools."""
-        from sanke.accounts.scope import scope_for
+class AuditEventQuerySet(ScopedQuerySet):
+    """Bureau admins see events of their region subtree; school admins those of their schools. Nobody
+    changes the audit log."""
 
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        query = scope.audit_q()
-        return self.filter(query) if query is not None else self.none()
+    def scope_q(self, scope, user, action):
+        return scope.audit_q() if action == VIEW else None
 
 
 class AuditEvent(models.Model):
@@ -68,7 +66,7 @@ class AuditEvent(models.Model):
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user) -> NotificationQuerySet:
         """Notifications of the schools where the user works (staff roles), newest first."""
-        from sanke.accounts.scope import scope_for
+        from sanke.core.scoping import scope_for
 
         scope = scope_for(user)
         query = scope.school_q("school__", staff_only=True)

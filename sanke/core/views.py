@@ -8,10 +8,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.choices import Role
-from sanke.accounts.scope import scope_for
 from sanke.core.access import require
 from sanke.core.models import AuditEvent, Notification
 from sanke.core.pages import list_page
+from sanke.core.scoping import scope_for
 from sanke.core.status import run_checks
 from sanke.live.selectors import next_lesson_for_classrooms, todays_lessons
 from sanke.org import selectors as org_selectors

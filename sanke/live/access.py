@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sanke.accounts.choices import Role
-from sanke.accounts.scope import scope_for
 from sanke.alliances.access import can_manage_alliance
+from sanke.core.scoping import scope_for
 
 HOST_ONLY = {
     "lesson.started",

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanke.core.scoping import ScopedQuerySet
 
-class LessonEventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from sanke.timetable.models import Lesson
 
-        return self.filter(lesson__in=Lesson.objects.visible_to(user))
+class LessonEventQuerySet(ScopedQuerySet):
+    """A lesson's events are visible to whoever sees the lesson."""
+
+    follows = ("lesson", "timetable.Lesson")
 
 
 class LessonEvent(models.Model):

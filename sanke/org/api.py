@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from sanke.accounts.scope import scope_for
+from sanke.core.scoping import scope_for
 from sanke.org import filters
 from sanke.org.models import ClassGroup, Classroom, Person, Region, School
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sanke.accounts.scope import scope_for
+from sanke.core.scoping import CHANGE
 from sanke.org.choices import PersonKind, SchoolKind
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
 
@@ -17,8 +17,7 @@ class RegionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
-        manageable = [r.pk for r in Region.objects.visible_to(user) if scope.can_manage_region(r)]
+        manageable = list(Region.objects.visible_to(user, CHANGE).values_list("pk", flat=True))
         if self.instance.parent_id:
             manageable.append(self.instance.parent_id)  # a county admin edits their county, not its parent
         self.fields["parent"].queryset = Region.objects.filter(pk__in=manageable)
@@ -45,10 +44,8 @@ class SchoolForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
-        regions = [
-            r.pk for r in Region.objects.visible_to(user).filter(level="county") if scope.can_manage_region(r)
-        ]
+        counties = Region.objects.visible_to(user, CHANGE).filter(level="county")
+        regions = list(counties.values_list("pk", flat=True))
         if self.instance.pk and self.instance.region_id not in regions:
             regions.append(self.instance.region_id)
             self.fields["region"].disabled = True  # school admins may edit their school, not move it

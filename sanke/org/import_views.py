@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanke.accounts.scope import scope_for
 from sanke.core.access import require
+from sanke.core.scoping import scope_for
 from sanke.org.actions import do_import_file
 from sanke.org.imports import IMPORT_KINDS, ImportFileError, template_csv, template_workbook
 

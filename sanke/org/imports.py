@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
-from sanke.accounts.scope import scope_for
 from sanke.core.crypto import digest
+from sanke.core.scoping import scope_for
 from sanke.org.choices import Gender, GradeNumber, HonourLevel, PersonKind, RegionLevel, SchoolKind
 from sanke.org.models import ClassGroup, Grade, Person, Region, School
 from sanke.org.validators import MOBILE_RE, national_id_checksum_ok

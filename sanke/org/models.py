@@ -1,7 +1,7 @@
 """The organisation: regions, schools and teaching points, grades, classes, classrooms, people.
 
 Every queryset a user can reach goes through ``visible_to(user)``, which asks the user's scope
-(``sanke.accounts.scope``) for one filter. Nothing else decides what a user sees.
+(``sanke.core.scoping``) for one filter. Nothing else decides what a user sees.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanke.core.crypto import EncryptedCharField, digest, mask_national_id, mask_phone
 from sanke.core.models import TimeStampedModel
+from sanke.core.scoping import VIEW, ScopedQuerySet
 from sanke.org.choices import (
     PARENT_LEVEL,
     PREFIX_LENGTH,
@@ -33,36 +34,14 @@ from sanke.org.validators import (
 )
 
 
-class ScopedQuerySet(models.QuerySet):
-    """A queryset that knows how to narrow itself to what a user may see.
+class RegionQuerySet(ScopedQuerySet):
+    """Regions: seen inside a granted subtree or as the region of a granted school; changed by the
+    bureau admins of the subtree."""
 
-    ``scope_path`` is the lookup from the model to its school ("" for School itself, "school__" for
-    things that belong to a school).
-    """
+    distinct_rows = True
 
-    scope_path = "school__"
-
-    def visible_to(self, user):
-        from sanke.accounts.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        query = scope.school_q(self.scope_path, staff_only=self.staff_only)
-        return self.filter(query) if query is not None else self.none()
-
-    staff_only = True
-
-
-class RegionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from sanke.accounts.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        query = scope.region_q()
-        return self.filter(query).distinct() if query is not None else self.none()
+    def scope_q(self, scope, user, action):
+        return scope.region_q() if action == VIEW else scope.manage_region_q()
 
 
 class Region(TimeStampedModel):
@@ -145,6 +124,12 @@ class Region(TimeStampedModel):
 
     def audit_placement(self):
         return self.code, None
+
+
+class ClassroomQuerySet(ScopedQuerySet):
+    """Classrooms are changed by admins and by tech support (equipment)."""
+
+    change_rule = "equipment"
 
 
 class SchoolQuerySet(ScopedQuerySet):
@@ -299,7 +284,7 @@ class Classroom(TimeStampedModel):
         on_delete=models.SET_NULL,
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ClassroomQuerySet.as_manager()
 
     class Meta:
         ordering = ["school_id", "name"]
@@ -336,6 +321,7 @@ class Equipment(TimeStampedModel):
 
     class EquipmentQuerySet(ScopedQuerySet):
         scope_path = "classroom__school__"
+        change_rule = "equipment"
 
     objects = EquipmentQuerySet.as_manager()
 
@@ -352,20 +338,21 @@ class Equipment(TimeStampedModel):
 
 
 class PersonQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """Staff see the people of their scope; everyone sees themselves; guardians their children."""
-        from sanke.accounts.scope import scope_for
+    """Staff see the people of their scope; everyone sees themselves; guardians their children.
+    Changing people is for the admins of their school."""
 
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
+    distinct_rows = True
+
+    def scope_q(self, scope, user, action):
+        if action != VIEW:
+            return super().scope_q(scope, user, action)
         query = models.Q(user=user) if user.is_authenticated else None
         if user.is_authenticated:
             query |= models.Q(guardians__user=user)
         staff = scope.school_q("school__", staff_only=True)
         if staff is not None:
             query = staff if query is None else query | staff
-        return self.filter(query).distinct() if query is not None else self.none()
+        return query
 
 
 class Person(TimeStampedModel):

@@ -35,6 +35,6 @@ def recent_schools(user, limit: int = 6):
 
 def terminal_classrooms(user):
     """The classroom(s) a terminal account is bound to."""
-    from sanke.accounts.scope import scope_for
+    from sanke.core.scoping import scope_for
 
     return Classroom.objects.filter(pk__in=scope_for(user).classroom_ids).select_related("school")

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanke.accounts.scope import scope_for
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page, list_page
+from sanke.core.scoping import scope_for
 from sanke.org import actions, filters, forms
 from sanke.org.choices import PersonKind, RegionLevel
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School

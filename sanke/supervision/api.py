@@ -6,8 +6,8 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from sanke.accounts.scope import scope_for
 from sanke.core.access import access_object
+from sanke.core.scoping import scope_for
 from sanke.org.models import Region
 from sanke.supervision.selectors import effective_policy
 

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sanke.accounts.scope import scope_for
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page
+from sanke.core.scoping import scope_for
 from sanke.org.models import Region
 from sanke.supervision.actions import do_set_policy
 from sanke.supervision.forms import PolicyForm

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.models import TimeStampedModel
-from sanke.org.models import ScopedQuerySet
+from sanke.core.scoping import ScopedQuerySet
 from sanke.timetable.choices import DayKind, LessonStatus, SeriesStatus, SyncMode, Weekday
 
 
@@ -205,11 +205,8 @@ class SyncSeries(TimeStampedModel):
     explanation = models.JSONField(_("why it could not be placed"), default=list, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
-    class SeriesQuerySet(models.QuerySet):
-        def visible_to(self, user):
-            from sanke.alliances.models import Alliance
-
-            return self.filter(alliance__in=Alliance.objects.visible_to(user))
+    class SeriesQuerySet(ScopedQuerySet):
+        follows = ("alliance", "alliances.Alliance")
 
     objects = SeriesQuerySet.as_manager()
 
@@ -276,11 +273,8 @@ class Lesson(TimeStampedModel):
     # next events and checking that the lesson is live take one locked row, not a scan of the event log.
     event_seq = models.PositiveIntegerField(_("events"), default=0, editable=False)
 
-    class LessonQuerySet(models.QuerySet):
-        def visible_to(self, user):
-            from sanke.alliances.models import Alliance
-
-            return self.filter(series__alliance__in=Alliance.objects.visible_to(user))
+    class LessonQuerySet(ScopedQuerySet):
+        follows = ("series__alliance", "alliances.Alliance")
 
     objects = LessonQuerySet.as_manager()
 

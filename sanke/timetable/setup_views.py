@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sanke.accounts.scope import scope_for
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page
+from sanke.core.scoping import scope_for
 from sanke.org.models import ClassGroup, School
 from sanke.timetable.actions import do_delete_entry, do_save_entry, do_save_term, do_set_period_grid
 from sanke.timetable.calendar import dates_between

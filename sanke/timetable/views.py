@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sanke.accounts.scope import scope_for
 from sanke.alliances.models import Alliance
 from sanke.core.access import access_object, require
+from sanke.core.scoping import scope_for
 from sanke.org.choices import PersonKind
 from sanke.org.models import ClassGroup, Classroom, Person, School
 from sanke.timetable import actions, ical, selectors

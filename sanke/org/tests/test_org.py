@@ -14,9 +14,9 @@ from django.utils import translation
 from sanke.accounts.actions import do_create_account, do_grant_role
 from sanke.accounts.choices import Role
 from sanke.accounts.models import User
-from sanke.accounts.scope import scope_for
 from sanke.core.demo import DEMO_PASSWORD
 from sanke.core.models import AuditEvent
+from sanke.core.scoping import scope_for
 from sanke.org.actions import do_save_grade, do_save_person, do_save_region, do_save_school
 from sanke.org.choices import EquipmentKind, EquipmentStatus, PersonKind, RegionLevel, SchoolKind
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
