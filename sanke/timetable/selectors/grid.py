@@ -1,4 +1,4 @@
-"""Read queries of timetables: week grids (per school, class, teacher, classroom, alliance) and lessons.
+"""Week grids of timetables: per school, class, teacher, classroom and alliance.
 
 A week grid has the rows of ONE school's period grid (节次, with that school's clock times) and the
 columns Monday–Friday. A sync slot is planned in the host school's periods; a receiving class sees it in
@@ -11,15 +11,13 @@ through ``access_object`` (or ``visible_to``) first.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanke.timetable.choices import SCHOOL_WEEK, Weekday
-from sanke.timetable.models import Lesson, Period, SeriesSlot, SyncSeries, TimetableEntry, minutes_of
+from sanke.timetable.models import Period, SeriesSlot, SyncSeries, TimetableEntry
 
 ENTRY, SYNC = "entry", "sync"
 HOST, RECEIVER = "host", "receiver"
@@ -297,87 +295,3 @@ def alliance_week(alliance) -> list[WeekGrid]:
         _add_receiving(builder, slots, class_ids)
         grids.append(builder.build())
     return grids
-
-
-# --- lessons ------------------------------------------------------------------------------------------
-def lesson_queryset():
-    """Lessons with what their rows show, ready for lists and detail pages."""
-    return Lesson.objects.select_related(
-        "series__alliance",
-        "series__host_teacher",
-        "series__host_classroom__school__region",
-        "host_period",
-    ).prefetch_related("series__receiving_classes__school", "series__receiving_classes__grade")
-
-
-def lessons_on(user, date: dt.date, *, school=None, subject: str = "", status: str = ""):
-    """The lessons on ``date`` the user may see, optionally of one school (hosting or receiving), one
-    subject or one status, in time order."""
-    lessons = lesson_queryset().filter(pk__in=Lesson.objects.visible_to(user).filter(date=date))
-    if school is not None:
-        lessons = lessons.filter(
-            Q(series__host_classroom__school=school) | Q(series__receiving_classes__school=school)
-        ).distinct()
-    if subject:
-        lessons = lessons.filter(series__subject=subject)
-    if status:
-        lessons = lessons.filter(status=status)
-    return lessons.order_by("starts_at", "series__subject", "pk")
-
-
-def subjects_visible_to(user) -> list[str]:
-    return sorted(set(SyncSeries.objects.visible_to(user).values_list("subject", flat=True)))
-
-
-def upcoming_lessons(lessons, *, limit: int = 10):
-    """The next lessons (from today, Asia/Shanghai) of a lesson queryset."""
-    today = timezone.localdate()
-    return list(
-        lesson_queryset().filter(pk__in=lessons.filter(date__gte=today)).order_by("starts_at", "pk")[:limit]
-    )
-
-
-def teacher_lessons(person):
-    return Lesson.objects.filter(series__host_teacher=person)
-
-
-def classroom_lessons(classroom):
-    query = Q(series__host_classroom=classroom)
-    if classroom.home_class_id:
-        query |= Q(series__receiving_classes=classroom.home_class_id)
-    return Lesson.objects.filter(pk__in=Lesson.objects.filter(query).values("pk"))
-
-
-def class_lessons(class_group):
-    return Lesson.objects.filter(series__receiving_classes=class_group)
-
-
-def school_lessons(school):
-    query = Q(series__host_classroom__school=school) | Q(series__receiving_classes__school=school)
-    return Lesson.objects.filter(pk__in=Lesson.objects.filter(query).values("pk"))
-
-
-@dataclass
-class ReceivingEnd:
-    class_group: object
-    period: Period | None
-
-
-def receiving_ends(lesson: Lesson) -> list[ReceivingEnd]:
-    """Each receiving class with the period of its own school in which the lesson falls (by clock)."""
-    start = timezone.localtime(lesson.starts_at)
-    end = timezone.localtime(lesson.ends_at)
-    start_min, end_min = start.hour * 60 + start.minute, end.hour * 60 + end.minute
-    ends = []
-    classes = list(lesson.series.receiving_classes.all())
-    periods: dict[int, list[Period]] = {}
-    for period in Period.objects.filter(school_id__in={c.school_id for c in classes}).order_by("number"):
-        periods.setdefault(period.school_id, []).append(period)
-    for class_group in classes:
-        best, overlap = None, 0
-        for period in periods.get(class_group.school_id, []):
-            shared = min(end_min, minutes_of(period.end)) - max(start_min, minutes_of(period.start))
-            if shared > overlap:
-                best, overlap = period, shared
-        ends.append(ReceivingEnd(class_group, best))
-    return ends
