@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from sanke.accounts.api import me
 from sanke.org import api as org_api
-from sanke.supervision.api import region_policy
+from sanke.policy.api import region_policy
 
 router = DefaultRouter()
 router.register("regions", org_api.RegionViewSet, basename="region")

@@ -34,14 +34,10 @@ def _fast_password_hasher(settings, request):
 def world(db):
     """The demo county. Transactional tests (live server) flush the tables between tests, which also
     removes the national policy baseline that a data migration created; put it back the same way."""
-    import importlib
-
-    from django.apps import apps
-
     from sanke.core.demo import load_demo
+    from sanke.policy.actions import do_ensure_national_baseline
 
-    baseline = importlib.import_module("sanke.supervision.migrations.0002_national_baseline")
-    baseline.create_baseline(apps, None)
+    do_ensure_national_baseline()
     return load_demo()
 
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "sanke.core",
     "sanke.accounts",
     "sanke.org",
+    "sanke.policy",
+    "sanke.notifications",
     "sanke.supervision",
     "sanke.alliances",
     "sanke.timetable",

@@ -10,7 +10,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("sanke.accounts.urls")),
     path("org/", include("sanke.org.urls")),
-    path("policy/", include("sanke.supervision.urls")),
+    path("policy/", include("sanke.policy.urls")),
+    # The policy pages were first named under "supervision:"; the old names keep resolving.
+    path("policy/", include(("sanke.policy.urls", "supervision"), namespace="supervision")),
     path("alliances/", include("sanke.alliances.urls")),
     path("timetable/", include("sanke.timetable.urls")),
     path("live/", include("sanke.live.urls")),

@@ -22,7 +22,7 @@ from sanke.core.audit import form_changes
 from sanke.core.pages import form_page, list_page
 from sanke.core.scoping import scope_for
 from sanke.org.models import Region
-from sanke.supervision.selectors import effective_policy
+from sanke.policy.selectors import effective_policy
 from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
 from sanke.timetable.choices import SeriesStatus
 from sanke.timetable.explain import explanation_lines

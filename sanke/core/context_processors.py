@@ -25,7 +25,7 @@ _NAV_BY_URL_PREFIX = (
     ("home", "home"),
 )
 # Apps whose every page belongs to one menu entry.
-_NAV_BY_NAMESPACE = {"alliances": "alliances", "timetable": "timetable", "supervision": "policy"}
+_NAV_BY_NAMESPACE = {"alliances": "alliances", "timetable": "timetable", "policy": "policy"}
 
 
 def _active_nav(request) -> str:
@@ -62,7 +62,7 @@ def navigation(request):
             ("roles", _("Roles"), "ti-key", reverse("accounts:role_list")),
         ]
     if scope.is_staff_role:
-        items.append(("policy", _("Policy targets"), "ti-target", reverse("supervision:policy_list")))
+        items.append(("policy", _("Policy targets"), "ti-target", reverse("policy:policy_list")))
     if scope.is_admin:
         items.append(("audit", _("Audit log"), "ti-history", reverse("core:audit_list")))
     if scope.has_role(Role.BUREAU_ADMIN, Role.TECH_SUPPORT):

@@ -27,8 +27,8 @@ from sanke.org.actions import (
 )
 from sanke.org.choices import EquipmentKind, HonourLevel, PersonKind, RegionLevel, SchoolKind
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
-from sanke.supervision.actions import do_set_policy
-from sanke.supervision.selectors import policy_of
+from sanke.policy.actions import do_set_policy
+from sanke.policy.selectors import policy_of
 
 DEMO_PASSWORD = "Sanke@2026"
 

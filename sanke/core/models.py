@@ -61,37 +61,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_repr}"
-
-
-class NotificationQuerySet(models.QuerySet):
-    def for_user(self, user) -> NotificationQuerySet:
-        """Notifications of the schools where the user works (staff roles), newest first."""
-        from sanke.core.scoping import scope_for
-
-        scope = scope_for(user)
-        query = scope.school_q("school__", staff_only=True)
-        return self.filter(query) if query is not None else self.none()
-
-
-class Notification(models.Model):
-    """An in-app message to a school (e.g. "the English lesson on Tuesday moved to period 3")."""
-
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    school = models.ForeignKey(
-        "org.School", verbose_name=_("school"), related_name="notifications", on_delete=models.CASCADE
-    )
-    message = models.CharField(_("message"), max_length=300)
-    link = models.CharField(_("link"), max_length=200, blank=True)
-    read_by = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("read by"), blank=True, related_name="+"
-    )
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-
-    def __str__(self) -> str:
-        return self.message

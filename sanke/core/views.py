@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.choices import Role
 from sanke.core.access import require
-from sanke.core.models import AuditEvent, Notification
+from sanke.core.models import AuditEvent
 from sanke.core.pages import list_page
 from sanke.core.scoping import scope_for
 from sanke.core.status import run_checks
 from sanke.live.selectors import next_lesson_for_classrooms, todays_lessons
+from sanke.notifications.selectors import notifications_for
 from sanke.org import selectors as org_selectors
 
 
@@ -26,7 +27,7 @@ def home(request):
     if scope.is_staff_role:
         context["counts"] = org_selectors.organisation_counts(request.user)
         context["recent_schools"] = org_selectors.recent_schools(request.user)
-        context["notifications"] = Notification.objects.for_user(request.user).select_related("school")[:6]
+        context["notifications"] = notifications_for(request.user)
         context["todays_lessons"] = todays_lessons(request.user)
     if Role.CLASSROOM_TERMINAL in scope.roles and not scope.is_staff_role:
         context["classrooms"] = org_selectors.terminal_classrooms(request.user)
@@ -46,7 +47,7 @@ AUDIT_ACTION_CHOICES = [
     ("accounts.", _("Accounts and passwords")),
     ("org.", _("Organisation changes")),
     ("org.import", _("Imports")),
-    ("supervision.policy", _("Policy changes")),
+    ("supervision.policy", _("Policy changes")),  # the policy action kept its first name
     ("alliances.", _("Alliances")),
     ("timetable.", _("Timetables and lessons")),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanke.core.audit import record_audit
-from sanke.core.models import Notification
+from sanke.notifications.actions import do_notify
 from sanke.timetable.calendar import SchoolCalendar, dates_between
 from sanke.timetable.choices import LessonStatus, SeriesStatus
 from sanke.timetable.models import Lesson, Period, SeriesSlot, SyncSeries, Term, TimetableEntry, minutes_of
@@ -273,9 +273,7 @@ def do_accept_proposals(series_list, *, acting_user) -> int:
 
 def _notify(series: SyncSeries, message: str, link: str = "") -> None:
     schools = {series.host_classroom.school_id, *series.receiving_classes.values_list("school_id", flat=True)}
-    Notification.objects.bulk_create(
-        Notification(school_id=pk, message=message[:300], link=link) for pk in schools
-    )
+    do_notify(schools, message, link=link)
 
 
 def check_move(lesson: Lesson, date: dt.date, host_period: Period) -> tuple[list[str], int]:

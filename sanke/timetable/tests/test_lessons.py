@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from sanke.alliances.actions import do_save_alliance
 from sanke.alliances.models import Alliance
-from sanke.core.models import AuditEvent, Notification
+from sanke.core.models import AuditEvent
+from sanke.notifications.models import Notification
 from sanke.timetable.actions import do_delete_entry
 from sanke.timetable.models import Lesson, Period, TimetableEntry
 

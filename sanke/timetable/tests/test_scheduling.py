@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from sanke.core.models import AuditEvent, Notification
+from sanke.core.models import AuditEvent
+from sanke.notifications.models import Notification
 from sanke.timetable.actions import do_accept_proposals, do_save_entry, do_save_series, do_schedule_series
 from sanke.timetable.choices import SeriesStatus
 from sanke.timetable.explain import explanation_lines

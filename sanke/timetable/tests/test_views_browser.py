@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from sanke.core.models import Notification
+from sanke.notifications.models import Notification
 from sanke.timetable.actions import do_delete_entry
 from sanke.timetable.models import Lesson, Period, TimetableEntry
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from sanke.core.access import access_object
 from sanke.core.scoping import scope_for
 from sanke.org.models import Region
-from sanke.supervision.selectors import effective_policy
+from sanke.policy.selectors import effective_policy
 
 
 class TargetSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sanke.supervision.models import Policy
+from sanke.policy.models import Policy
 
 
 @admin.register(Policy)

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from sanke.supervision import views
+from sanke.policy import views
 
-app_name = "supervision"
+app_name = "policy"
 
 urlpatterns = [
     path("", views.policy_list, name="policy_list"),

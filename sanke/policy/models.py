@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.models import TimeStampedModel
+from sanke.core.scoping import VIEW, ScopedQuerySet
 
 # The targets a policy holds, in display order. Later issues read them through selectors.
 POLICY_FIELDS = (
@@ -18,6 +19,19 @@ POLICY_FIELDS = (
     "workload_coefficient",
     "screen_time_limit_minutes",
 )
+
+
+class PolicyQuerySet(ScopedQuerySet):
+    """Targets are public inside the regions a user sees (the national baseline to every staff role);
+    a region's targets are changed by the bureau admins of that region's subtree."""
+
+    def scope_q(self, scope, user, action):
+        if action == VIEW:
+            regions = scope.region_q("region__")
+            baseline = models.Q(region__isnull=True) if scope.is_staff_role else None
+            parts = [q for q in (regions, baseline) if q is not None]
+            return parts[0] | parts[1] if len(parts) == 2 else (parts[0] if parts else None)
+        return scope.manage_region_q("region__")
 
 
 class Policy(TimeStampedModel):
@@ -85,6 +99,8 @@ class Policy(TimeStampedModel):
         related_name="+",
         on_delete=models.SET_NULL,
     )
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("policy")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sanke.supervision.models import POLICY_FIELDS, Policy
+from sanke.policy.models import POLICY_FIELDS, Policy
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from sanke.core.audit import form_changes
 from sanke.core.pages import form_page
 from sanke.core.scoping import scope_for
 from sanke.org.models import Region
-from sanke.supervision.actions import do_set_policy
-from sanke.supervision.forms import PolicyForm
-from sanke.supervision.models import POLICY_FIELDS, Policy
-from sanke.supervision.selectors import effective_policy, policy_of
+from sanke.policy.actions import do_set_policy
+from sanke.policy.forms import PolicyForm
+from sanke.policy.models import POLICY_FIELDS, Policy
+from sanke.policy.selectors import effective_policy, policy_of
 
 
 @login_required
@@ -28,7 +28,7 @@ def policy_list(request):
     labels = [str(Policy._meta.get_field(name).verbose_name) for name in POLICY_FIELDS]
     return render(
         request,
-        "supervision/policy_list.html",
+        "policy/policy_list.html",
         {"rows": rows, "baseline": baseline, "labels": labels, "fields": POLICY_FIELDS},
     )
 
@@ -42,9 +42,9 @@ def policy_edit(request, region_pk):
         request,
         form,
         save=lambda f: do_set_policy(f.instance, acting_user=request.user, changes=form_changes(f)),
-        success_url=reverse("supervision:policy_list"),
+        success_url=reverse("policy:policy_list"),
         title=_("Policy targets of %(region)s") % {"region": region.name},
         success_message=_("Policy saved."),
         intro=_("Leave a field empty to inherit the value shown in grey from the region above."),
-        back_url=reverse("supervision:policy_list"),
+        back_url=reverse("policy:policy_list"),
     )

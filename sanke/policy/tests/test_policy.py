@@ -16,9 +16,9 @@ from django.utils import translation
 
 from sanke.core.models import AuditEvent
 from sanke.org.models import Region
-from sanke.supervision.actions import do_set_policy
-from sanke.supervision.models import POLICY_FIELDS, Policy
-from sanke.supervision.selectors import effective_policy, policy_of
+from sanke.policy.actions import do_set_policy
+from sanke.policy.models import POLICY_FIELDS, Policy
+from sanke.policy.selectors import effective_policy, policy_of
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from sanke.supervision.models import POLICY_FIELDS, Policy
+from sanke.policy.models import POLICY_FIELDS, Policy
 
 
 class PolicyForm(forms.ModelForm):
