@@ -441,3 +441,31 @@ def do_cancel_lesson(lesson: Lesson, reason: str, *, acting_user) -> Lesson:
             link=reverse("timetable:lesson", args=[lesson.pk]),
         )
     return lesson
+
+
+# --- a lesson's status as the live lesson moves it (live calls these; timetable owns the column) ----------
+def do_mark_lesson_live(lesson: Lesson) -> bool:
+    """scheduled → live. A conditional update: False if the lesson was not scheduled (someone else
+    started, moved or cancelled it first). The caller audits, in its own transaction."""
+    if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(status=LessonStatus.LIVE):
+        return False
+    lesson.status = LessonStatus.LIVE
+    return True
+
+
+def do_mark_lesson_ended(lesson: Lesson) -> bool:
+    """live → ended; False if the lesson was not live."""
+    if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).update(status=LessonStatus.ENDED):
+        return False
+    lesson.status = LessonStatus.ENDED
+    return True
+
+
+def do_mark_lesson_missed(lesson: Lesson) -> bool:
+    """scheduled → missed (nobody started it); False if it was not scheduled any more."""
+    if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
+        status=LessonStatus.MISSED
+    ):
+        return False
+    lesson.status = LessonStatus.MISSED
+    return True
