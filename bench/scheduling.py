@@ -26,10 +26,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# scheduler.py is pure Python (no Django), so importing it only needs the repository root on the path.
+# scheduling/solver.py is pure Python (no Django), so importing it only needs the repository root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sanke.timetable.scheduler import (  # noqa: E402
+from sanke.timetable.scheduling.solver import (  # noqa: E402
     NOON,
     WEEKDAYS,
     Busy,
@@ -115,7 +115,7 @@ class Instance:
 def lesson_window(host_period: PeriodSpec, grids, minutes: int) -> tuple[int, int] | None:
     """Earliest lesson inside the host period and one period of every receiving grid, if any.
 
-    Written separately from ``scheduler.candidates_for``: checking that every planted lesson is one of
+    Written separately from ``solver.candidates_for``: checking that every planted lesson is one of
     the scheduler's candidates is then a real cross-check of both.
     """
     start, end = host_period.start, host_period.end

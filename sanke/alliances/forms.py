@@ -9,7 +9,7 @@ from sanke.core.scoping import CHANGE
 from sanke.org.choices import PersonKind
 from sanke.org.models import ClassGroup, Region, School
 from sanke.timetable.models import SyncSeries
-from sanke.timetable.scheduler import Weights
+from sanke.timetable.scheduling.solver import Weights
 
 
 class AllianceForm(forms.ModelForm):

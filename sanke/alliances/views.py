@@ -25,8 +25,8 @@ from sanke.org.models import Region
 from sanke.policy.selectors import effective_policy
 from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
 from sanke.timetable.choices import SeriesStatus
-from sanke.timetable.explain import explanation_lines
 from sanke.timetable.models import SyncSeries
+from sanke.timetable.scheduling.explanations import explanation_lines
 
 
 def _staff(request):

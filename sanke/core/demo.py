@@ -370,7 +370,7 @@ def _alliances(w):
     from sanke.alliances.models import Alliance
     from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
     from sanke.timetable.models import SyncSeries
-    from sanke.timetable.scheduler import Weights
+    from sanke.timetable.scheduling.solver import Weights
 
     chunan, host, central = w.regions["330127"], w.schools["host"], w.schools["central"]
     english = do_save_alliance(

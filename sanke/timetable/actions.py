@@ -18,8 +18,8 @@ from sanke.notifications.actions import do_notify
 from sanke.timetable.calendar import SchoolCalendar, dates_between
 from sanke.timetable.choices import LessonStatus, SeriesStatus
 from sanke.timetable.models import Lesson, Period, SeriesSlot, SyncSeries, Term, TimetableEntry, minutes_of
-from sanke.timetable.scheduler import Result, Weights, solve
-from sanke.timetable.scheduling import build_instance
+from sanke.timetable.scheduling.instance import build_instance
+from sanke.timetable.scheduling.solver import Result, Weights, solve
 
 
 def _tz():

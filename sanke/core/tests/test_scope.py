@@ -21,7 +21,7 @@ from sanke.core.models import AuditEvent
 from sanke.org.models import ClassGroup, Classroom, Equipment, Person, Region, School
 from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
 from sanke.timetable.models import Lesson, SyncSeries, Term, TimetableEntry
-from sanke.timetable.scheduler import Weights
+from sanke.timetable.scheduling.solver import Weights
 
 SEGMENT_MODELS = {
     "regions": Region,

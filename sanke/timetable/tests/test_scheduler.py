@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sanke.timetable.scheduler import Busy, PeriodSpec, Resource, SeriesSpec, Weights, solve, solve_greedy
+from sanke.timetable.scheduling.solver import (
+    Busy,
+    PeriodSpec,
+    Resource,
+    SeriesSpec,
+    Weights,
+    solve,
+    solve_greedy,
+)
 
 
 def grid(*starts: str, length: int = 40) -> tuple[PeriodSpec, ...]:

@@ -13,9 +13,9 @@ from sanke.core.models import AuditEvent
 from sanke.notifications.models import Notification
 from sanke.timetable.actions import do_accept_proposals, do_save_entry, do_save_series, do_schedule_series
 from sanke.timetable.choices import SeriesStatus
-from sanke.timetable.explain import explanation_lines
 from sanke.timetable.models import Lesson, Period, SeriesSlot, SyncSeries, TimetableEntry
-from sanke.timetable.scheduler import Weights
+from sanke.timetable.scheduling.explanations import explanation_lines
+from sanke.timetable.scheduling.solver import Weights
 
 pytestmark = pytest.mark.django_db
 

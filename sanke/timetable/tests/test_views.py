@@ -16,7 +16,7 @@ from sanke.alliances.models import Alliance
 from sanke.timetable import selectors
 from sanke.timetable.actions import do_cancel_lesson, do_schedule_series
 from sanke.timetable.models import Lesson, SyncSeries
-from sanke.timetable.scheduler import Weights
+from sanke.timetable.scheduling.solver import Weights
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""From the database to the co-scheduler and back: build instances, run, store proposals."""
+"""From the database to the co-scheduler: build its problem instances (period grids, busy times)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sanke.timetable.models import Period, SeriesSlot, SyncSeries, TimetableEntry, minutes_of
-from sanke.timetable.scheduler import Busy, PeriodSpec, Resource, SeriesSpec
+from sanke.timetable.scheduling.solver import Busy, PeriodSpec, Resource, SeriesSpec
 
 
 class InstanceBuilder:

@@ -1,7 +1,7 @@
 """The co-scheduler: weekly slots for sync-course series across schools with different bell times.
 
 Pure Python over small dataclasses (no Django), so the benchmark and the tests can build instances
-directly; ``sanke.timetable.scheduling`` builds them from the database.
+directly; ``sanke.timetable.scheduling.instance`` builds them from the database.
 
 Model (OR-Tools CP-SAT). A *candidate* is (series, weekday, host period) where the host period and one
 period of every receiving class overlap by at least the lesson length on the clock. Hard: each placed
