@@ -15,8 +15,9 @@ from sanke.core.audit import record_audit
 from sanke.live.access import Participant, may_send, participant
 from sanke.live.broadcast import send_event_on_commit
 from sanke.live.events import EventError, validate
-from sanke.live.models import LessonEvent
+from sanke.live.models import LessonEvent, LiveSession
 from sanke.live.rooms import release_room_on_commit
+from sanke.timetable.actions import do_mark_lesson_ended, do_mark_lesson_live, do_mark_lesson_missed
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson
 
@@ -37,15 +38,15 @@ class PendingEvent:
 def _store(pending: list[PendingEvent], *, live_only: bool) -> list[LessonEvent | None]:
     """Number and store events of one or several lessons in the current transaction.
 
-    Each lesson row is locked while its events are numbered (in id order, so writers of other processes
-    never deadlock), which keeps numbers gap-free per lesson: a client that reconnects asks for everything
-    after the last number it saw. With ``live_only`` an event of a lesson that is not live is not stored
-    (its place in the result is None). Three queries, however many events and lessons.
+    Each lesson's live session row is locked while its events are numbered (in id order, so writers of
+    other processes never deadlock), which keeps numbers gap-free per lesson: a client that reconnects
+    asks for everything after the last number it saw. With ``live_only`` an event of a lesson that is not
+    live is not stored (its place in the result is None). Three queries, however many events and lessons.
     """
-    lessons = Lesson.objects.select_for_update().filter(pk__in={p.lesson_id for p in pending})
+    sessions = LiveSession.objects.select_for_update().filter(pk__in={p.lesson_id for p in pending})
     if live_only:
-        lessons = lessons.filter(status=LessonStatus.LIVE)
-    numbers = dict(lessons.order_by("pk").values_list("pk", "event_seq"))
+        sessions = sessions.filter(is_live=True)
+    numbers = dict(sessions.order_by("pk").values_list("pk", "event_seq"))
     stored: list[LessonEvent | None] = []
     for item in pending:
         if item.lesson_id not in numbers:
@@ -68,17 +69,18 @@ def _store(pending: list[PendingEvent], *, live_only: bool) -> list[LessonEvent 
 
 
 def _save_numbers(numbers: dict[int, int]) -> None:
-    """Set ``event_seq`` of many lessons in one ``UPDATE … FROM (VALUES …)`` (PostgreSQL; SQLite ≥ 3.33).
+    """Set ``event_seq`` of many sessions in one ``UPDATE … FROM (VALUES …)`` (PostgreSQL; SQLite ≥ 3.33).
 
     ``bulk_update`` builds a CASE expression per lesson through the ORM, which was the costliest step of
     a storm's batch; the values are plain integers here, passed as parameters.
     """
-    table = connection.ops.quote_name(Lesson._meta.db_table)
+    table = connection.ops.quote_name(LiveSession._meta.db_table)
+    key = connection.ops.quote_name(LiveSession._meta.pk.column)
     rows = ", ".join(["(%s, %s)"] * len(numbers))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET event_seq = v.column2 FROM (VALUES {rows}) AS v"
-            f" WHERE {table}.id = v.column1",
+            f" WHERE {table}.{key} = v.column1",
             [value for pair in numbers.items() for value in pair],
         )
 
@@ -101,13 +103,13 @@ def do_start_lesson(lesson: Lesson, *, acting_user, now=None) -> LessonEvent:
     if not (lesson.starts_at - EARLY_START <= now <= lesson.ends_at):
         raise ValidationError(_("The lesson can be started from 30 minutes before it until its end."))
     with transaction.atomic():
-        if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
-            status=LessonStatus.LIVE
-        ):
+        if not do_mark_lesson_live(lesson):
             raise ValidationError(_("Only a scheduled lesson can be started."))
+        LiveSession.objects.update_or_create(
+            lesson=lesson, defaults={"is_live": True, "started_at": now, "ended_at": None}
+        )
         event = _append(lesson, "lesson.started", {}, acting_user)
         record_audit(acting_user, "live.lesson.started", lesson)
-    lesson.status = LessonStatus.LIVE
     return event
 
 
@@ -117,15 +119,18 @@ def do_end_lesson(lesson: Lesson, *, acting_user) -> LessonEvent:
     if who is None or who.role != "host":
         raise PermissionDenied(_("Only the host side can end the lesson."))
     with transaction.atomic():
-        if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).update(
-            status=LessonStatus.ENDED
-        ):
+        if not do_mark_lesson_ended(lesson):
             raise ValidationError(_("Only a live lesson can be ended."))
-        event = _append(lesson, "lesson.ended", {}, acting_user)
+        event = _close_session(lesson, acting_user)
         record_audit(acting_user, "live.lesson.ended", lesson)
         release_room_on_commit(lesson)
-    lesson.status = LessonStatus.ENDED
     return event
+
+
+def _close_session(lesson: Lesson, actor) -> LessonEvent:
+    """The session goes off air (its last event, lesson.ended, is numbered after that)."""
+    LiveSession.objects.filter(pk=lesson.pk).update(is_live=False, ended_at=timezone.now())
+    return _append(lesson, "lesson.ended", {}, actor)
 
 
 def prepare_event(who: Participant | None, event_type: str, payload: dict) -> dict:
@@ -178,17 +183,13 @@ def do_mark_missed_lessons(*, now=None) -> int:
     )
     for lesson in due.select_related("series"):
         with transaction.atomic():
-            if Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
-                status=LessonStatus.MISSED
-            ):
+            if do_mark_lesson_missed(lesson):
                 record_audit(None, "live.lesson.missed", lesson, actor_username="system")
                 missed += 1
     # a lesson left open an hour after its end is closed, so it stops counting as live
     for lesson in Lesson.objects.filter(status=LessonStatus.LIVE, ends_at__lt=now - dt.timedelta(hours=1)):
         with transaction.atomic():
-            if Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).update(
-                status=LessonStatus.ENDED
-            ):
-                _append(lesson, "lesson.ended", {}, None)
+            if do_mark_lesson_ended(lesson):
+                _close_session(lesson, None)
                 record_audit(None, "live.lesson.ended", lesson, actor_username="system")
     return missed

@@ -9,6 +9,44 @@ from django.utils.translation import gettext_lazy as _
 from sanke.core.scoping import ScopedQuerySet
 
 
+class LiveSessionQuerySet(ScopedQuerySet):
+    """A lesson's live state is visible to whoever sees the lesson."""
+
+    follows = ("lesson", "timetable.Lesson")
+
+
+class LiveSession(models.Model):
+    """Live's own state of one lesson: whether it is on air, when it started and ended, and the number
+    of its last event.
+
+    The lesson's status (scheduled, live, ended, missed, cancelled) is timetable's column, changed
+    through timetable's actions; this row is what only the live lesson needs. Numbering the next events
+    and checking that the lesson is live take one locked row here, not a scan of the event log
+    (docs/decisions/0011-live-session.md).
+    """
+
+    lesson = models.OneToOneField(
+        "timetable.Lesson",
+        verbose_name=_("lesson"),
+        primary_key=True,
+        related_name="live_session",
+        on_delete=models.CASCADE,
+    )
+    is_live = models.BooleanField(_("on air"), default=True)
+    event_seq = models.PositiveIntegerField(_("events"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = LiveSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} #{self.event_seq}"
+
+
 class LessonEventQuerySet(ScopedQuerySet):
     """A lesson's events are visible to whoever sees the lesson."""
 

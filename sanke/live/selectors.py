@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from sanke.live.models import LiveSession
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson
 
@@ -34,3 +35,9 @@ def todays_lessons(user, limit: int = 8, *, receiving_class_id: int | None = Non
     return lessons.select_related("series__host_teacher", "series__host_classroom__school").order_by(
         "starts_at"
     )[:limit]
+
+
+def last_event_seq(lesson_id: int) -> int:
+    """The number of the lesson's last event (0 for a lesson never started)."""
+    seq = LiveSession.objects.filter(pk=lesson_id).values_list("event_seq", flat=True).first()  # scope: by id
+    return seq or 0

@@ -447,7 +447,8 @@ def do_cancel_lesson(lesson: Lesson, reason: str, *, acting_user) -> Lesson:
 def do_mark_lesson_live(lesson: Lesson) -> bool:
     """scheduled → live. A conditional update: False if the lesson was not scheduled (someone else
     started, moved or cancelled it first). The caller audits, in its own transaction."""
-    if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(status=LessonStatus.LIVE):
+    scheduled = Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED)
+    if not scheduled.update(status=LessonStatus.LIVE):
         return False
     lesson.status = LessonStatus.LIVE
     return True

@@ -269,9 +269,6 @@ class Lesson(TimeStampedModel):
     )
     moved_from = models.DateTimeField(_("originally at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=200, blank=True)
-    # The number of the lesson's last live event (sanke.live): kept on the lesson row so that numbering the
-    # next events and checking that the lesson is live take one locked row, not a scan of the event log.
-    event_seq = models.PositiveIntegerField(_("events"), default=0, editable=False)
 
     class LessonQuerySet(ScopedQuerySet):
         follows = ("series__alliance", "alliances.Alliance")
