@@ -1,0 +1,33 @@
+"""State changes of timetables, in three parts:
+
+- ``setup``: terms with their calendar, period grids (节次), timetable entries;
+- ``series``: sync-course series: save, schedule, accept;
+- ``lessons``: single lessons: move, cancel, and the status changes the live lesson makes.
+
+The ``do_*`` actions are re-exported here, so ``from sanke.timetable.actions import do_x`` keeps working.
+"""
+
+from sanke.timetable.actions.lessons import (
+    do_cancel_lesson,
+    do_mark_lesson_ended,
+    do_mark_lesson_live,
+    do_mark_lesson_missed,
+    do_move_lesson,
+)
+from sanke.timetable.actions.series import do_accept_proposals, do_save_series, do_schedule_series
+from sanke.timetable.actions.setup import do_delete_entry, do_save_entry, do_save_term, do_set_period_grid
+
+__all__ = [
+    "do_accept_proposals",
+    "do_cancel_lesson",
+    "do_delete_entry",
+    "do_mark_lesson_ended",
+    "do_mark_lesson_live",
+    "do_mark_lesson_missed",
+    "do_move_lesson",
+    "do_save_entry",
+    "do_save_series",
+    "do_save_term",
+    "do_schedule_series",
+    "do_set_period_grid",
+]

@@ -1,0 +1,213 @@
+"""State changes of single lessons: move and cancel one occurrence, and the status changes the live
+lesson makes (timetable owns the column; live calls these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sanke.core.audit import record_audit
+from sanke.timetable.actions.series import _notify, _tz, local_datetime
+from sanke.timetable.calendar import SchoolCalendar
+from sanke.timetable.choices import LessonStatus
+from sanke.timetable.models import Lesson, Period, TimetableEntry, minutes_of
+
+
+def check_move(lesson: Lesson, date: dt.date, host_period: Period) -> tuple[list[str], int]:
+    """Everything that stops ``lesson`` from taking place on ``date`` in ``host_period``, for every
+    participant, and the minute the lesson would start (the latest period start among the schools)."""
+    series = lesson.series
+    calendar = SchoolCalendar()
+    problems = []
+    host_school = series.host_classroom.school
+    start, end = minutes_of(host_period.start), minutes_of(host_period.end)
+    alliance = series.alliance
+    if not alliance.term_start <= date <= alliance.term_end:
+        # outside every school term the calendar assumes Monday–Friday teaching: holidays would pass
+        return [
+            _("%(date)s is outside the alliance's term (%(start)s – %(end)s).")
+            % {"date": date, "start": alliance.term_start, "end": alliance.term_end}
+        ], start
+    weekday = calendar.follows(host_school.pk, date)
+    if weekday is None:
+        return [
+            _("%(school)s does not teach on %(date)s.") % {"school": host_school.name, "date": date}
+        ], start
+    receivers = []
+    for class_group in series.receiving_classes.select_related("school", "grade"):
+        follows = calendar.follows(class_group.school_id, date)
+        if follows is None:
+            problems.append(
+                _("%(school)s does not teach on %(date)s.")
+                % {"school": class_group.school.name, "date": date}
+            )
+            continue
+        period = next(
+            (
+                p
+                for p in Period.objects.filter(school=class_group.school).order_by("number")
+                if max(start, minutes_of(p.start)) + series.minutes <= min(end, minutes_of(p.end))
+            ),
+            None,
+        )
+        if period is None:
+            problems.append(
+                _("No period of %(school)s overlaps this time for %(minutes)d minutes.")
+                % {"school": class_group.school.name, "minutes": series.minutes}
+            )
+            continue
+        start, end = max(start, minutes_of(period.start)), min(end, minutes_of(period.end))
+        receivers.append((class_group, follows, period))
+    if problems:
+        return problems, start
+    lesson_start, lesson_end = start, start + series.minutes
+    starts_at, ends_at = local_datetime(date, lesson_start), local_datetime(date, lesson_end)
+
+    def entry_clash(queryset, who):
+        for entry in queryset.select_related("period"):
+            if minutes_of(entry.period.start) < lesson_end and lesson_start < minutes_of(entry.period.end):
+                problems.append(
+                    _("%(who)s has %(subject)s in period %(period)d.")
+                    % {"who": who, "subject": entry.subject, "period": entry.period.number}
+                )
+
+    entry_clash(
+        TimetableEntry.objects.filter(teacher=series.host_teacher, weekday=weekday), series.host_teacher.name
+    )
+    entry_clash(
+        TimetableEntry.objects.filter(classroom=series.host_classroom, weekday=weekday),
+        str(series.host_classroom),
+    )
+    for class_group, follows, _period in receivers:
+        entry_clash(
+            TimetableEntry.objects.filter(class_group=class_group, weekday=follows),
+            f"{class_group.school.name} {class_group}",
+        )
+    others = (
+        Lesson.objects.filter(
+            status=LessonStatus.SCHEDULED, date=date, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(pk=lesson.pk)
+        .select_related("series")
+    )
+    class_ids = {c.pk for c, _f, _p in receivers}
+    for other in others:
+        shared = []
+        if other.series.host_teacher_id == series.host_teacher_id:
+            shared.append(series.host_teacher.name)
+        if other.series.host_classroom_id == series.host_classroom_id:
+            shared.append(str(series.host_classroom))
+        for class_group in other.series.receiving_classes.filter(pk__in=class_ids).select_related(
+            "school", "grade"
+        ):
+            shared.append(f"{class_group.school.name} {class_group}")
+        for who in shared:
+            problems.append(
+                _("%(who)s already has the sync lesson %(subject)s at %(time)s.")
+                % {
+                    "who": who,
+                    "subject": other.series.subject,
+                    "time": other.starts_at.astimezone(_tz()).strftime("%H:%M"),
+                }
+            )
+    return problems, lesson_start
+
+
+def do_move_lesson(lesson: Lesson, date: dt.date, host_period: Period, *, acting_user) -> Lesson:
+    """Move one occurrence after checking every participant; the schools involved are notified."""
+    if lesson.status != LessonStatus.SCHEDULED:
+        raise ValidationError(_("Only a scheduled lesson can be moved."))
+    if host_period.school_id != lesson.series.host_classroom.school_id:
+        raise ValidationError(_("Choose a period of the host school."))
+    problems, start = check_move(lesson, date, host_period)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        before = lesson.starts_at
+        updated = Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
+            date=date,
+            host_period=host_period,
+            starts_at=local_datetime(date, start),
+            ends_at=local_datetime(date, start + lesson.series.minutes),
+            moved_from=lesson.moved_from or before,
+        )
+        if not updated:
+            raise ValidationError(_("The lesson changed meanwhile; reload the page."))
+        lesson.refresh_from_db()
+        record_audit(
+            acting_user,
+            "timetable.lesson.moved",
+            lesson,
+            changes={"from": before.isoformat(), "to": lesson.starts_at.isoformat()},
+        )
+        _notify(
+            lesson.series,
+            _("%(subject)s on %(old)s moved to %(new)s.")
+            % {
+                "subject": lesson.series.subject,
+                "old": before.astimezone(_tz()).strftime("%m-%d %H:%M"),
+                "new": lesson.starts_at.astimezone(_tz()).strftime("%m-%d %H:%M"),
+            },
+            link=reverse("timetable:lesson", args=[lesson.pk]),
+        )
+    return lesson
+
+
+def do_cancel_lesson(lesson: Lesson, reason: str, *, acting_user) -> Lesson:
+    """Cancel one occurrence with a reason; the schools involved are notified."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the cancellation."))
+    with transaction.atomic():
+        updated = Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
+            status=LessonStatus.CANCELLED, cancel_reason=reason.strip()[:200]
+        )
+        if not updated:
+            raise ValidationError(_("Only a scheduled lesson can be cancelled."))
+        lesson.refresh_from_db()
+        record_audit(
+            acting_user, "timetable.lesson.cancelled", lesson, changes={"reason": lesson.cancel_reason}
+        )
+        _notify(
+            lesson.series,
+            _("%(subject)s on %(when)s is cancelled: %(reason)s")
+            % {
+                "subject": lesson.series.subject,
+                "when": lesson.starts_at.astimezone(_tz()).strftime("%m-%d %H:%M"),
+                "reason": lesson.cancel_reason,
+            },
+            link=reverse("timetable:lesson", args=[lesson.pk]),
+        )
+    return lesson
+
+
+# --- a lesson's status as the live lesson moves it (live calls these; timetable owns the column) ----------
+def do_mark_lesson_live(lesson: Lesson) -> bool:
+    """scheduled → live. A conditional update: False if the lesson was not scheduled (someone else
+    started, moved or cancelled it first). The caller audits, in its own transaction."""
+    scheduled = Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED)
+    if not scheduled.update(status=LessonStatus.LIVE):
+        return False
+    lesson.status = LessonStatus.LIVE
+    return True
+
+
+def do_mark_lesson_ended(lesson: Lesson) -> bool:
+    """live → ended; False if the lesson was not live."""
+    if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.LIVE).update(status=LessonStatus.ENDED):
+        return False
+    lesson.status = LessonStatus.ENDED
+    return True
+
+
+def do_mark_lesson_missed(lesson: Lesson) -> bool:
+    """scheduled → missed (nobody started it); False if it was not scheduled any more."""
+    if not Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
+        status=LessonStatus.MISSED
+    ):
+        return False
+    lesson.status = LessonStatus.MISSED
+    return True
