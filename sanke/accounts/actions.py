@@ -13,6 +13,7 @@ from sanke.accounts.choices import ADMIN_ROLES, Role
 from sanke.accounts.models import RoleAssignment, User
 from sanke.core.audit import record_audit
 from sanke.core.scoping import forget_scope, scope_for
+from sanke.org.actions import do_link_account
 
 
 def can_grant(acting_user, assignment: RoleAssignment) -> bool:
@@ -109,10 +110,7 @@ def do_create_account(
         user.full_clean(exclude=["password"])
         user.save()
         if person is not None:
-            if person.user_id:
-                raise ValidationError(_("This person already has a login account."))
-            person.user = user
-            person.save(update_fields=["user", "updated_at"])
+            do_link_account(person, user)
         record_audit(acting_user, "accounts.user.created", person or user, changes={"username": username})
     return user
 

@@ -73,6 +73,16 @@ def do_delete_org_object(obj: models.Model, *, acting_user) -> None:
             ) from exc
 
 
+def do_link_account(person: Person, user) -> Person:
+    """Link a login account to the person it belongs to (in the caller's transaction). A person has at
+    most one account; the account's creation is audited by the caller (accounts)."""
+    if person.user_id:
+        raise ValidationError(_("This person already has a login account."))
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    return person
+
+
 def do_link_guardian(guardian: Person, student: Person, *, acting_user) -> None:
     """Record that ``guardian`` is a guardian of ``student``."""
     with transaction.atomic():
