@@ -1,26 +1,58 @@
-"""Shared test world: the demo county, built through the real actions, with named personas.
+"""Fixtures of the whole suite; what they do lives in ``sanke.testing`` (see docs/testing.md).
 
-Personas (as in STYLE.md): ``county_admin``, ``school_admin``, ``host_teacher``, ``receiver_terminal``,
+``world`` is the demo county, built once per session and rolled back after every test; the personas
+(STYLE.md) are its named logins: ``county_admin``, ``school_admin``, ``host_teacher``, ``receiver_terminal``,
 ``student``, ``guardian``, ``inspector``, and the ``outsider`` (a bureau admin of another county).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+from sanke.testing import browser as browsers
+from sanke.testing import clock as clocks
+from sanke.testing.personas import persona
+from sanke.testing.world import (
+    SHARED,
+    build_world,
+    forget_instance_caches,
+    is_transactional,
+    needs_shared_world,
+)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright inside live-server tests
 
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+# --- the shared world ------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test database, with the demo world built into it once if any test will want it."""
+    SHARED.start(django_db_blocker, needed=any(needs_shared_world(item) for item in request.session.items))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the test's fixtures: empty the tables for a transactional test, rebuild the world after."""
+    SHARED.before_test(item)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SHARED.builds or SHARED.flushes:
+        terminalreporter.write_line(SHARED.summary())
+
+
+@pytest.fixture
+def world(request, db):
+    """The demo county: a fresh copy of the session's world (rolled back after the test); transactional
+    tests (live server, channels) commit, so they get a world built for them, as its only user."""
+    if is_transactional(request.node):
+        return forget_instance_caches(build_world())
+    return SHARED.copy()
 
 
 @pytest.fixture(autouse=True)
@@ -30,59 +62,33 @@ def _fast_password_hasher(settings, request):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def world(db):
-    """The demo county. Transactional tests (live server) flush the tables between tests, which also
-    removes the national policy baseline that a data migration created; put it back the same way."""
-    from sanke.core.demo import load_demo
-    from sanke.policy.actions import do_ensure_national_baseline
+@pytest.fixture(autouse=True)
+def _empty_process_caches():
+    """Caches that a rollback does not undo (rate limits in Django's cache) start empty in every test."""
+    from django.core.cache import caches
 
-    do_ensure_national_baseline()
-    return load_demo()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
-def _user(world, name):
-    return world.users[name]
+@pytest.fixture(autouse=True)
+def pinned_clock(request, monkeypatch):
+    """The moment of ``@pytest.mark.clock("YYYY-MM-DD HH:MM")`` (school time), or None without the mark."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        return None
+    return clocks.install(monkeypatch, clocks.school_time(marker.args[0]))
 
 
-@pytest.fixture
-def county_admin(world):
-    return _user(world, "county_admin")
-
-
-@pytest.fixture
-def school_admin(world):
-    return _user(world, "school_admin")
-
-
-@pytest.fixture
-def host_teacher(world):
-    return _user(world, "teacher")
-
-
-@pytest.fixture
-def receiver_terminal(world):
-    return _user(world, "terminal_longjing")
-
-
-@pytest.fixture
-def student(world):
-    return _user(world, "student")
-
-
-@pytest.fixture
-def guardian(world):
-    return _user(world, "guardian")
-
-
-@pytest.fixture
-def inspector(world):
-    return _user(world, "inspector")
-
-
-@pytest.fixture
-def outsider(world):
-    return _user(world, "outsider_admin")
+# --- personas --------------------------------------------------------------------------------------------
+county_admin = persona("county_admin")
+school_admin = persona("school_admin")
+host_teacher = persona("host_teacher")
+receiver_terminal = persona("receiver_terminal")
+student = persona("student")
+guardian = persona("guardian")
+inspector = persona("inspector")
+outsider = persona("outsider")
 
 
 @pytest.fixture
@@ -96,18 +102,7 @@ def client_for(client):
     return login
 
 
-MEDIA_ARGS = [
-    *BROWSER_ARGS,
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-    "--allow-loopback-in-peer-connection",
-]
-
-
+# --- browsers --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def playwright_session():
     """One Playwright driver per test session (a second sync driver in the same process is refused)."""
@@ -117,17 +112,17 @@ def playwright_session():
         yield playwright
 
 
-def _chromium(playwright, args):
-    executable = os.environ.get("SANKE_CHROMIUM", "/usr/bin/chromium")
-    if not os.path.exists(executable):
-        pytest.fail(f"Chromium not found at {executable}: run scripts/system_deps.sh --test")
-    return playwright.chromium.launch(executable_path=executable, headless=True, args=args)
+def _launch(playwright, *, media=False):
+    try:
+        return browsers.launch_chromium(playwright, media=media)
+    except browsers.ChromiumMissing as missing:
+        pytest.fail(str(missing))
 
 
 @pytest.fixture(scope="session")
 def browser(playwright_session):
     """One headless Debian Chromium for the session (never a downloaded browser)."""
-    browser = _chromium(playwright_session, BROWSER_ARGS)
+    browser = _launch(playwright_session)
     yield browser
     browser.close()
 
@@ -135,37 +130,50 @@ def browser(playwright_session):
 @pytest.fixture(scope="session")
 def media_browser(playwright_session):
     """Chromium with a fake camera and microphone, for live lessons (see shared/recipes/media.md)."""
-    browser = _chromium(playwright_session, MEDIA_ARGS)
+    browser = _launch(playwright_session, media=True)
     yield browser
     browser.close()
 
 
 @pytest.fixture
-def page_for(browser, live_server):
-    """``page_for(username)``: a new browser context logged in through the real login page."""
-    contexts = []
+def page_for(browser, live_server, pinned_clock):
+    """``page_for(username)``: a new browser context logged in through the real login page (its clock
+    pinned too when the test has ``@pytest.mark.clock``)."""
+    pages = []
 
     def open_page(username, *, password=None, viewport=None, language="zh-hans"):
-        from sanke.core.demo import DEMO_PASSWORD
-
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        if language != "zh-hans":
-            page.click(f"button[value='{language}']")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password or DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        page = browsers.login_page(
+            browser,
+            live_server.url,
+            username,
+            password=password,
+            viewport=viewport,
+            language=language,
+            clock=pinned_clock.now() if pinned_clock else None,
+        )
+        pages.append(page)
         return page
+
+    yield open_page
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
+def blank_page(browser, pinned_clock):
+    """``blank_page(viewport=…)``: a page of a new context with nobody logged in (clock pinned as above)."""
+    contexts = []
+
+    def open_page(*, viewport=None):
+        context = browsers.new_context(
+            browser, viewport=viewport, clock=pinned_clock.now() if pinned_clock else None
+        )
+        contexts.append(context)
+        return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
-
-
-SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "screenshots")
 
 
 @pytest.fixture
@@ -173,9 +181,9 @@ def screenshot():
     """``screenshot(page, name)``: save a full-page PNG into docs/screenshots (the README shows them)."""
 
     def take(page, name):
-        os.makedirs(SCREENSHOTS, exist_ok=True)
-        path = os.path.join(SCREENSHOTS, f"{name}.png")
-        page.screenshot(path=path, full_page=True)
-        return path
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return str(path)
 
     return take
