@@ -401,13 +401,6 @@ def stored_storm_events() -> int:
 # --- servers ----------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A port nobody listens on, so runs never collide with ``make run`` or test servers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A server subprocess of this run, with its log file (kept with ``--keep``)."""
@@ -479,31 +472,26 @@ def start_server(name: str, command: list[str], port: int, env: dict, log: Path)
 
 def start_sanke(environment: Environment, workers: int, app: str) -> Server:
     """The ASGI app under uvicorn as ``make run`` serves it, without access logs (they cost the server)."""
+    from sanke.testing.servers import free_port, uvicorn_command
+
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
+    options = (
         "--workers",
         str(workers),
         "--lifespan",
         "off",
-        "--log-level",
-        "warning",
         "--no-access-log",
         "--timeout-graceful-shutdown",
         "5",
-    ]
+    )
+    command = uvicorn_command(port, app=app, options=options)
     return start_server("sanke", command, port, environment.env, environment.var_dir / "uvicorn.log")
 
 
 def start_baseline(environment: Environment) -> Server:
     """The bare server in its own process, like the platform's, so neither shares a loop with the clients."""
+    from sanke.testing.servers import free_port
+
     port = free_port()
     command = [sys.executable, str(Path(__file__).resolve()), "--serve-baseline", "--port", str(port)]
     return start_server("baseline", command, port, {}, environment.var_dir / "baseline.log")

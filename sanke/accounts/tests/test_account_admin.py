@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from sanke.accounts.actions import can_manage_account, do_grant_role, do_reset_password
 from sanke.accounts.choices import Role
-from sanke.core.demo import DEMO_PASSWORD
 from sanke.core.models import AuditEvent
+from sanke.testing.world import DEMO_PASSWORD
 
 LOGIN = "/accounts/login/"
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from sanke.accounts.actions import do_create_account, do_grant_role, do_revoke_role
 from sanke.accounts.choices import Role
 from sanke.accounts.models import RoleAssignment
-from sanke.core.demo import DEMO_PASSWORD
 from sanke.core.models import AuditEvent
+from sanke.testing.world import DEMO_PASSWORD
 
 LOGIN = "/accounts/login/"
 

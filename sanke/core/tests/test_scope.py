@@ -19,9 +19,8 @@ from sanke.accounts.models import RoleAssignment, User
 from sanke.alliances.models import Alliance
 from sanke.core.models import AuditEvent
 from sanke.org.models import ClassGroup, Classroom, Equipment, Person, Region, School
-from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
+from sanke.testing.factories import place_series
 from sanke.timetable.models import Lesson, SyncSeries, Term, TimetableEntry
-from sanke.timetable.scheduling.solver import Weights
 
 SEGMENT_MODELS = {
     "regions": Region,
@@ -156,7 +155,7 @@ def school_targets(world):
     """Objects of another school in the same county, for a school-scoped user of the host school."""
     central = world.schools["central"]
     alliance = Alliance.objects.get(host_school=central)
-    series = do_save_series(
+    series = place_series(
         SyncSeries(
             alliance=alliance,
             subject="音乐",
@@ -165,10 +164,7 @@ def school_targets(world):
             lessons_per_week=1,
         ),
         [world.classes["longjing-3"]],
-        acting_user=None,
     )
-    do_schedule_series([series], weights=Weights(), allow_moving=False, acting_user=None)
-    do_accept_proposals([series], acting_user=None)
     return {
         Region: world.regions["330182"],
         School: central,

@@ -18,27 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from sanke.testing.browser import launch_chromium, open_as, session_cookie
+from sanke.testing.servers import platform_server, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[3]
 HTTP_PORT, WS_PORT, WEB_PORT = 18088, 18188, 18000
-MEDIA_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-    "--allow-loopback-in-peer-connection",
-]
 FRAMES = """(key) => (async () => {
   const pc = window.sankeLive.peers[key];
   if (!pc) return 0;
@@ -60,17 +46,6 @@ def network() -> None:
         "ip link set v1 up",
     ):
         subprocess.run(command.split(), check=True)
-
-
-def wait_http(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def rising(page, key, seconds=40) -> list[int]:
@@ -158,12 +133,12 @@ def demo_lesson(*, backend: str, janus: bool = False):
 
     from sanke.accounts.actions import do_create_account, do_grant_role
     from sanke.accounts.choices import Role
-    from sanke.core.demo import load_demo
+    from sanke.testing.world import build_world
     from sanke.timetable.models import Lesson
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
-    world = load_demo()
+    world = build_world()
     xiajiang = do_create_account(
         username="terminal_xiajiang", password="Term#Pass1", must_change_password=False, acting_user=None
     )
@@ -179,42 +154,8 @@ def demo_lesson(*, backend: str, janus: bool = False):
 @contextlib.contextmanager
 def serve(env):
     """The platform (uvicorn, ASGI with WebSockets) inside the namespace."""
-    web = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "sanke.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(WEB_PORT),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{WEB_PORT}"
-        wait_http(base + "/accounts/login/")
+    with platform_server(env, port=WEB_PORT) as base:
         yield base
-    finally:
-        web.terminate()
-        web.wait(timeout=10)
-
-
-def session_cookie(user, base):
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base}
 
 
 def cookies_for(users: dict, base: str) -> dict:
@@ -224,16 +165,11 @@ def cookies_for(users: dict, base: str) -> dict:
 
 def open_pages(playwright, base, lesson, cookies: dict):
     """One browser context per participant, logged in by session cookie, on the lesson room page."""
-    browser = playwright.chromium.launch(
-        executable_path=os.environ.get("SANKE_CHROMIUM", "/usr/bin/chromium"), headless=True, args=MEDIA_ARGS
-    )
-    pages = {}
-    for name in cookies:
-        context = browser.new_context(locale="zh-CN")
-        context.add_cookies([cookies[name]])
-        page = context.new_page()
-        page.goto(f"{base}/live/lessons/{lesson.pk}/")
-        pages[name] = page
+    browser = launch_chromium(playwright, media=True)
+    pages = {
+        name: open_as(browser, base, None, f"/live/lessons/{lesson.pk}/", cookie=cookies[name])
+        for name in cookies
+    }
     return browser, pages
 
 
@@ -260,7 +196,7 @@ def main() -> int:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_http(f"http://127.0.0.1:{HTTP_PORT}/janus/info")
+        wait_for_http(f"http://127.0.0.1:{HTTP_PORT}/janus/info", process=janus)
         with serve(env) as base:
             from playwright.sync_api import sync_playwright
 

@@ -31,6 +31,7 @@ from sanke.live.janus import (
     sign_token,
 )
 from sanke.live.media_server import choose_backend, forget_probes, janus_config
+from sanke.testing.servers import free_port
 
 START_TIMEOUT_SECONDS = 10
 # as in production: Janus accepts only tokens signed with this secret, and rooms only with the admin key
@@ -45,12 +46,6 @@ class RunningJanus:
     http_port: int
     conf_dir: Path
     process: subprocess.Popen
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def janus_binary() -> str:

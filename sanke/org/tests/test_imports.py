@@ -16,13 +16,23 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from sanke.core.models import AuditEvent
-from sanke.org.actions import do_import_file, do_save_person
+from sanke.org.actions import do_save_person
 from sanke.org.choices import Gender, HonourLevel, PersonKind, SchoolKind
 from sanke.org.imports import IMPORT_KINDS, ImportFileError, parse_grade
 from sanke.org.models import ClassGroup, Grade, Person, School
+from sanke.testing import factories
+from sanke.testing.factories import with_bad_checksum
+from sanke.testing.uploads import (
+    csv_rows,
+    csv_text,
+    csv_upload,
+    errors_by_row,
+    import_in_english,
+    xlsx_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,54 +67,10 @@ TEACHER_HEADER = [
 SCHOOL_HEADER = ["School id", "School name", "School type", "Division code", "Central school id", "Address"]
 CLASS_HEADER = ["School id", "Grade", "Class name", "Head teacher staff number"]
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
-
-def national_id(serial: int, *, birth: str = "20150101", region: str = "330127") -> str:
-    """A valid 18-character ID card number (GB 11643 checksum computed here, independently of the app)."""
-    body = f"{region}{birth}{serial:03d}"
-    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
-    return body + "10X98765432"[total % 11]
-
-
-def with_bad_checksum(number: str) -> str:
-    last = number[-1]
-    return number[:-1] + ("0" if last != "0" else "1")
-
-
-def xlsx_file(header, rows, name="import.xlsx") -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(
-        name,
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-def csv_rows(rows) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
-
-
-def csv_text(header, rows) -> str:
-    return csv_rows([header, *rows])
-
-
-def csv_file(header, rows, *, encoding="utf-8-sig", name="import.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, csv_text(header, rows).encode(encoding), content_type="text/csv")
-
-
-def import_en(kind, upload, user):
-    """Run the import action with English messages, so tests can read the reasons."""
-    with translation.override("en"):
-        return do_import_file(kind, upload, acting_user=user)
+def national_id(serial: int) -> str:
+    """A valid ID card number of a child born in 2015 (GB 11643 checksum, computed by the test kit)."""
+    return factories.national_id(serial, birth="20150101")
 
 
 def counts():
@@ -115,13 +81,6 @@ def counts():
         "people": Person.objects.count(),
         "imports": AuditEvent.objects.filter(action__startswith="org.import.").count(),
     }
-
-
-def errors_by_row(result) -> dict[int, list[tuple[str, str]]]:
-    found: dict[int, list[tuple[str, str]]] = {}
-    for error in result.errors:
-        found.setdefault(error.row, []).append((error.column, error.message))
-    return found
 
 
 def student_row(**values) -> list[str]:
@@ -293,7 +252,7 @@ def test_chinese_titles_typed_by_a_clerk_are_recognised(world, county_admin):
     header = ["姓名", "学籍号", "班级名称", "年级", "学校标识码"]
     rows = [["方圆", "Q20239201", "(2)班", "三年级", HOST]]
     # when
-    result = import_en("students", csv_file(header, rows, encoding="gb18030"), county_admin)
+    result = import_in_english("students", csv_upload(header, rows, encoding="gb18030"), county_admin)
     # then
     assert result.ok, result.errors
     assert Person.objects.get(number="Q20239201").class_group == world.classes["host-32"]
@@ -328,27 +287,29 @@ def test_a_csv_saved_by_chinese_excel_in_gbk_imports(world, county_admin, client
 
 def test_a_utf8_csv_with_bom_keeps_its_first_column(world, county_admin):
     # given: English titles; the BOM must not glue itself to the first title ("School id")
-    upload = csv_file(STUDENT_HEADER, [student_row()], encoding="utf-8-sig")
+    upload = csv_upload(STUDENT_HEADER, [student_row()], encoding="utf-8-sig")
     assert upload.read().startswith(codecs.BOM_UTF8)
     upload.seek(0)
     # when
-    result = import_en("students", upload, county_admin)
+    result = import_in_english("students", upload, county_admin)
     # then
     assert result.ok, result.errors
     assert Person.objects.filter(number="Q20239001", school=world.schools["host"]).exists()
 
 
 def test_a_utf8_csv_without_bom_imports_too(world, county_admin):
-    result = import_en("students", csv_file(STUDENT_HEADER, [student_row()], encoding="utf-8"), county_admin)
+    result = import_in_english(
+        "students", csv_upload(STUDENT_HEADER, [student_row()], encoding="utf-8"), county_admin
+    )
     assert result.ok, result.errors
     assert result.created == 1
 
 
 def test_ids_typed_as_numbers_in_excel_are_read_as_text(world, county_admin):
     # given: Excel stores a typed school id, grade and phone as numbers
-    upload = xlsx_file(TEACHER_HEADER, [[int(HOST), "T1002", "吴刚", "男", 13800001002, "体育", "", ""]])
+    upload = xlsx_upload(TEACHER_HEADER, [[int(HOST), "T1002", "吴刚", "男", 13800001002, "体育", "", ""]])
     # when
-    result = import_en("teachers", upload, county_admin)
+    result = import_in_english("teachers", upload, county_admin)
     # then
     assert result.ok, result.errors
     teacher = Person.objects.get(number="T1002")
@@ -359,11 +320,13 @@ def test_ids_typed_as_numbers_in_excel_are_read_as_text(world, county_admin):
 def test_a_file_that_is_neither_xlsx_nor_csv_is_refused_as_a_whole(world, county_admin):
     before = counts()
     with pytest.raises(ImportFileError):
-        import_en(
+        import_in_english(
             "students", SimpleUploadedFile("roster.xls", b"\xd0\xcf\x11\xe0 not a workbook"), county_admin
         )
     with pytest.raises(ImportFileError):
-        import_en("students", SimpleUploadedFile("roster.xlsx", b"PK\x03\x04 broken zip"), county_admin)
+        import_in_english(
+            "students", SimpleUploadedFile("roster.xlsx", b"PK\x03\x04 broken zip"), county_admin
+        )
     assert counts() == before
 
 
@@ -384,7 +347,7 @@ def test_a_file_with_one_bad_row_imports_nothing(world, county_admin):
     ]
     before = counts()
     # when
-    result = import_en("students", xlsx_file(STUDENT_HEADER, rows), county_admin)
+    result = import_in_english("students", xlsx_upload(STUDENT_HEADER, rows), county_admin)
     # then
     assert not result.ok
     assert result.created == 0
@@ -421,7 +384,7 @@ def test_every_bad_row_of_a_student_file_is_reported_and_nothing_is_saved(world,
     ]
     before = counts()
     # when
-    result = import_en("students", xlsx_file(STUDENT_HEADER, rows), county_admin)
+    result = import_in_english("students", xlsx_upload(STUDENT_HEADER, rows), county_admin)
     # then: nothing saved, nothing audited
     assert counts() == before
     assert result.created == 0
@@ -464,7 +427,7 @@ def test_a_school_outside_the_users_scope_is_reported_exactly_like_an_unknown_on
     assert School.objects.filter(code=OUTSIDE).exists()
     rows = [student_row(**{"School id": UNKNOWN}), student_row(**{"School id": OUTSIDE})]
     # when
-    result = import_en("students", xlsx_file(STUDENT_HEADER, rows), county_admin)
+    result = import_in_english("students", xlsx_upload(STUDENT_HEADER, rows), county_admin)
     # then
     unknown, outside = result.errors
     assert (unknown.row, outside.row) == (2, 3)
@@ -475,9 +438,9 @@ def test_a_school_outside_the_users_scope_is_reported_exactly_like_an_unknown_on
 
 def test_the_same_file_is_fine_for_the_county_that_owns_the_school(world, outsider):
     """The refusal above is about scope: the 建德市 admin imports into 新安江第一小学 with the same rows."""
-    result = import_en(
+    result = import_in_english(
         "students",
-        xlsx_file(STUDENT_HEADER, [student_row(**{"School id": OUTSIDE, "Student number": "X20239001"})]),
+        xlsx_upload(STUDENT_HEADER, [student_row(**{"School id": OUTSIDE, "Student number": "X20239001"})]),
         outsider,
     )
     assert result.ok, result.errors
@@ -486,8 +449,8 @@ def test_the_same_file_is_fine_for_the_county_that_owns_the_school(world, outsid
 
 def test_a_school_admin_cannot_import_into_another_school_of_the_county(world, school_admin):
     before = counts()
-    result = import_en(
-        "teachers", xlsx_file(TEACHER_HEADER, [teacher_row(**{"School id": CENTRAL})]), school_admin
+    result = import_in_english(
+        "teachers", xlsx_upload(TEACHER_HEADER, [teacher_row(**{"School id": CENTRAL})]), school_admin
     )
     assert [(e.row, e.column) for e in result.errors] == [(2, "School id")]
     assert counts() == before
@@ -498,7 +461,7 @@ def test_a_bad_mobile_number_of_a_teacher_is_reported(world, county_admin):
         teacher_row(**{"Mobile": "1380000100"}),
         teacher_row(**{"Staff number": "T1003", "Mobile": "138-0000-1003"}),
     ]
-    result = import_en("teachers", xlsx_file(TEACHER_HEADER, rows), county_admin)
+    result = import_in_english("teachers", xlsx_upload(TEACHER_HEADER, rows), county_admin)
     assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "Mobile", "1380000100")]
     assert "mobile" in result.errors[0].message
     assert not Person.objects.filter(number__in=["T1001", "T1003"]).exists()
@@ -506,25 +469,25 @@ def test_a_bad_mobile_number_of_a_teacher_is_reported(world, county_admin):
 
 def test_a_bad_id_card_checksum_is_reported(world, county_admin):
     good = national_id(710)
-    result = import_en(
+    result = import_in_english(
         "teachers",
-        xlsx_file(TEACHER_HEADER, [teacher_row(**{"ID card number": with_bad_checksum(good)})]),
+        xlsx_upload(TEACHER_HEADER, [teacher_row(**{"ID card number": with_bad_checksum(good)})]),
         county_admin,
     )
     assert [(e.row, e.column) for e in result.errors] == [(2, "ID card number")]
     assert not Person.objects.filter(number="T1001").exists()
     # the same row with the right check digit goes through
-    result = import_en(
-        "teachers", xlsx_file(TEACHER_HEADER, [teacher_row(**{"ID card number": good})]), county_admin
+    result = import_in_english(
+        "teachers", xlsx_upload(TEACHER_HEADER, [teacher_row(**{"ID card number": good})]), county_admin
     )
     assert result.ok, result.errors
 
 
 def test_a_lower_case_x_check_digit_is_accepted_and_stored_upper_case(world, county_admin):
     number = next(n for n in (national_id(s) for s in range(1, 200)) if n.endswith("X"))
-    result = import_en(
+    result = import_in_english(
         "teachers",
-        xlsx_file(TEACHER_HEADER, [teacher_row(**{"ID card number": number.lower()})]),
+        xlsx_upload(TEACHER_HEADER, [teacher_row(**{"ID card number": number.lower()})]),
         county_admin,
     )
     assert result.ok, result.errors
@@ -536,7 +499,7 @@ def test_a_missing_required_column_is_a_file_level_error_naming_the_column(world
     rows = [[v for c, v in zip(STUDENT_HEADER, student_row(), strict=True) if c != "Student number"]]
     before = counts()
     with pytest.raises(ImportFileError) as raised:
-        import_en("students", xlsx_file(header, rows), county_admin)
+        import_in_english("students", xlsx_upload(header, rows), county_admin)
     assert "Student number" in str(raised.value)
     assert counts() == before
 
@@ -548,7 +511,7 @@ def test_the_page_shows_a_missing_column_on_the_file_field(world, county_admin, 
     before = counts()
     # when
     response = client_for(county_admin).post(
-        reverse("org:import"), {"kind": "students", "file": xlsx_file(header, rows)}
+        reverse("org:import"), {"kind": "students", "file": xlsx_upload(header, rows)}
     )
     # then
     assert response.status_code == 200
@@ -562,7 +525,7 @@ def test_the_page_shows_a_missing_column_on_the_file_field(world, county_admin, 
 
 def test_a_header_without_data_rows_is_refused(world, county_admin):
     with pytest.raises(ImportFileError):
-        import_en("students", xlsx_file(STUDENT_HEADER, []), county_admin)
+        import_in_english("students", xlsx_upload(STUDENT_HEADER, []), county_admin)
 
 
 def test_the_page_lists_every_bad_row_with_its_number(world, county_admin, client_for):
@@ -573,7 +536,7 @@ def test_the_page_lists_every_bad_row_with_its_number(world, county_admin, clien
     ]
     before = counts()
     response = client_for(county_admin).post(
-        reverse("org:import"), {"kind": "students", "file": xlsx_file(STUDENT_HEADER, rows)}
+        reverse("org:import"), {"kind": "students", "file": xlsx_upload(STUDENT_HEADER, rows)}
     )
     assert response.status_code == 200
     result = response.context["result"]
@@ -586,9 +549,9 @@ def test_the_page_lists_every_bad_row_with_its_number(world, county_admin, clien
 
 def test_a_class_that_does_not_exist_is_reported_for_a_student(world, county_admin):
     # 龙井教学点 has grades 3 and 5 only; its grade 4 class does not exist
-    result = import_en(
+    result = import_in_english(
         "students",
-        xlsx_file(
+        xlsx_upload(
             STUDENT_HEADER, [student_row(**{"School id": LONGJING, "Grade": "4", "Class name": "(1)班"})]
         ),
         county_admin,
@@ -598,17 +561,17 @@ def test_a_class_that_does_not_exist_is_reported_for_a_student(world, county_adm
 
 
 def test_a_guardian_name_without_phone_is_reported(world, county_admin):
-    result = import_en(
-        "students", xlsx_file(STUDENT_HEADER, [student_row(**{"Guardian name": "周大海"})]), county_admin
+    result = import_in_english(
+        "students", xlsx_upload(STUDENT_HEADER, [student_row(**{"Guardian name": "周大海"})]), county_admin
     )
     assert [(e.row, e.column) for e in result.errors] == [(2, "Guardian mobile")]
     assert not Person.objects.filter(name="周大海").exists()
 
 
 def test_a_guardian_phone_without_name_is_reported(world, county_admin):
-    result = import_en(
+    result = import_in_english(
         "students",
-        xlsx_file(STUDENT_HEADER, [student_row(**{"Guardian mobile": "13900009001"})]),
+        xlsx_upload(STUDENT_HEADER, [student_row(**{"Guardian mobile": "13900009001"})]),
         county_admin,
     )
     assert [(e.row, e.column) for e in result.errors] == [(2, "Guardian name")]
@@ -654,7 +617,7 @@ def test_classes_import_creates_the_missing_grades(world, county_admin):
         [JUNIOR, "9", "(1)班", ""],
     ]
     # when
-    result = import_en("classes", xlsx_file(CLASS_HEADER, rows), county_admin)
+    result = import_in_english("classes", xlsx_upload(CLASS_HEADER, rows), county_admin)
     # then
     assert result.ok, result.errors
     assert result.created == 4
@@ -666,7 +629,9 @@ def test_classes_import_creates_the_missing_grades(world, county_admin):
 
 
 def test_an_unknown_grade_in_a_classes_file_is_reported(world, county_admin):
-    result = import_en("classes", xlsx_file(CLASS_HEADER, [[HOST, "七年纪", "(1)班", ""]]), county_admin)
+    result = import_in_english(
+        "classes", xlsx_upload(CLASS_HEADER, [[HOST, "七年纪", "(1)班", ""]]), county_admin
+    )
     assert [(e.row, e.column) for e in result.errors] == [(2, "Grade")]
     assert "grade" in result.errors[0].message.lower()
 
@@ -674,7 +639,7 @@ def test_an_unknown_grade_in_a_classes_file_is_reported(world, county_admin):
 def test_a_class_already_existing_or_twice_in_the_file_is_reported(world, county_admin):
     rows = [[HOST, "3", "(1)班", ""], [HOST, "5", "(5)班", ""], [HOST, "五年级", "(5)班", ""]]
     before = counts()
-    result = import_en("classes", xlsx_file(CLASS_HEADER, rows), county_admin)
+    result = import_in_english("classes", xlsx_upload(CLASS_HEADER, rows), county_admin)
     assert [(e.row, e.column) for e in result.errors] == [(2, "Class name"), (4, "Class name")]
     assert "row 3" in result.errors[1].message
     assert counts() == before
@@ -720,7 +685,7 @@ def test_siblings_share_one_guardian_found_by_phone(world, county_admin):
     ]
     guardians_before = Person.objects.filter(kind=PersonKind.GUARDIAN).count()
     # when
-    result = import_en("students", xlsx_file(STUDENT_HEADER, rows), county_admin)
+    result = import_in_english("students", xlsx_upload(STUDENT_HEADER, rows), county_admin)
     # then
     assert result.ok, result.errors
     assert result.created == 3
@@ -742,7 +707,7 @@ def test_a_teaching_point_can_name_a_central_school_from_earlier_in_the_same_fil
         ["2133012792", "汪家教学点", "教学点", "330127", CENTRAL, ""],
     ]
     # when
-    result = import_en("schools", xlsx_file(SCHOOL_HEADER, rows), county_admin)
+    result = import_in_english("schools", xlsx_upload(SCHOOL_HEADER, rows), county_admin)
     # then
     assert result.ok, result.errors
     assert result.created == 3
@@ -769,7 +734,7 @@ def test_bad_school_rows_are_all_reported(world, county_admin):
         ["2133012797", "有中心校的小学", "小学", "330127", CENTRAL, ""],  # 10 only points have a central
     ]
     before = counts()
-    result = import_en("schools", xlsx_file(SCHOOL_HEADER, rows), county_admin)
+    result = import_in_english("schools", xlsx_upload(SCHOOL_HEADER, rows), county_admin)
     assert counts() == before
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "School id"),
@@ -790,7 +755,7 @@ def test_a_teaching_point_as_central_school_earlier_in_the_file_is_reported_on_i
         ["2133012792", "汪家教学点", "教学点", "330127", "2133012791", ""],
     ]
     before = counts()
-    result = import_en("schools", xlsx_file(SCHOOL_HEADER, rows), county_admin)
+    result = import_in_english("schools", xlsx_upload(SCHOOL_HEADER, rows), county_admin)
     assert counts() == before  # holds today: the transaction is rolled back
     assert [(e.row, e.column) for e in result.errors] == [(3, "Central school id")]
 
@@ -802,7 +767,7 @@ def test_a_save_time_rule_still_imports_nothing(world, county_admin):
         ["2133012792", "汪家教学点", "教学点", "330127", "2133012791", ""],
     ]
     before = counts()
-    result = import_en("schools", xlsx_file(SCHOOL_HEADER, rows), county_admin)
+    result = import_in_english("schools", xlsx_upload(SCHOOL_HEADER, rows), county_admin)
     assert not result.ok
     assert result.created == 0
     assert counts() == before
@@ -811,9 +776,9 @@ def test_a_save_time_rule_still_imports_nothing(world, county_admin):
 
 def test_a_school_admin_cannot_add_schools_by_import(world, school_admin):
     before = counts()
-    result = import_en(
+    result = import_in_english(
         "schools",
-        xlsx_file(SCHOOL_HEADER, [["2133012790", "新学校", "小学", "330127", "", ""]]),
+        xlsx_upload(SCHOOL_HEADER, [["2133012790", "新学校", "小学", "330127", "", ""]]),
         school_admin,
     )
     assert [(e.row, e.column) for e in result.errors] == [(2, "Division code")]
@@ -823,7 +788,7 @@ def test_a_school_admin_cannot_add_schools_by_import(world, school_admin):
 # --- audit and access -----------------------------------------------------------------------------
 def test_a_successful_import_writes_one_audit_row(world, county_admin):
     rows = [teacher_row(), teacher_row(**{"Staff number": "T1002", "Name": "吴刚", "Mobile": ""})]
-    result = import_en("teachers", xlsx_file(TEACHER_HEADER, rows, name="教师.xlsx"), county_admin)
+    result = import_in_english("teachers", xlsx_upload(TEACHER_HEADER, rows, name="教师.xlsx"), county_admin)
     assert result.ok, result.errors
     event = AuditEvent.objects.get(action="org.import.teachers")
     assert event.actor == county_admin
@@ -835,8 +800,8 @@ def test_a_successful_import_writes_one_audit_row(world, county_admin):
 
 def test_a_failed_import_writes_no_audit_row(world, county_admin):
     before = AuditEvent.objects.count()
-    result = import_en(
-        "teachers", xlsx_file(TEACHER_HEADER, [teacher_row(**{"School id": UNKNOWN})]), county_admin
+    result = import_in_english(
+        "teachers", xlsx_upload(TEACHER_HEADER, [teacher_row(**{"School id": UNKNOWN})]), county_admin
     )
     assert not result.ok
     assert AuditEvent.objects.count() == before
@@ -846,7 +811,7 @@ def test_the_import_page_works_for_a_school_admin(world, school_admin, client_fo
     client = client_for(school_admin)
     assert client.get(reverse("org:import")).status_code == 200
     response = client.post(
-        reverse("org:import"), {"kind": "teachers", "file": xlsx_file(TEACHER_HEADER, [teacher_row()])}
+        reverse("org:import"), {"kind": "teachers", "file": xlsx_upload(TEACHER_HEADER, [teacher_row()])}
     )
     assert response.context["result"].created == 1
     assert Person.objects.filter(number="T1001", school=world.schools["host"]).exists()
@@ -857,7 +822,7 @@ def test_a_teacher_gets_403_on_the_import_page_and_templates(world, host_teacher
     before = counts()
     assert client.get(reverse("org:import")).status_code == 403
     response = client.post(
-        reverse("org:import"), {"kind": "teachers", "file": xlsx_file(TEACHER_HEADER, [teacher_row()])}
+        reverse("org:import"), {"kind": "teachers", "file": xlsx_upload(TEACHER_HEADER, [teacher_row()])}
     )
     assert response.status_code == 403
     for fmt in ("xlsx", "csv"):

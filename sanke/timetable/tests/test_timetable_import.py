@@ -13,12 +13,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from sanke.core.models import AuditEvent
-from sanke.org.actions import do_import_file
 from sanke.org.imports import IMPORT_KINDS, register_import_kind
+from sanke.testing.uploads import csv_upload, import_in_english, xlsx_upload
 from sanke.timetable.imports import TIMETABLE_IMPORT
 from sanke.timetable.models import TimetableEntry
 
@@ -47,26 +46,16 @@ def row(**values) -> list[str]:
     return [cells[title] for title in HEADER]
 
 
-def xlsx_file(header, rows, name="课表.xlsx") -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+def xlsx_file(header, rows):
+    return xlsx_upload(header, rows, name="课表.xlsx")
 
 
-def csv_file(header, rows, *, encoding="utf-8-sig", name="课表.csv") -> SimpleUploadedFile:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([header, *rows])
-    return SimpleUploadedFile(name, buffer.getvalue().encode(encoding), content_type="text/csv")
+def csv_file(header, rows, *, encoding="utf-8-sig"):
+    return csv_upload(header, rows, encoding=encoding, name="课表.csv")
 
 
 def import_en(upload, user):
-    with translation.override("en"):
-        return do_import_file("timetable", upload, acting_user=user)
+    return import_in_english("timetable", upload, user)
 
 
 def state():
