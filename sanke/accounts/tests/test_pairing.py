@@ -68,8 +68,9 @@ def test_only_the_schools_admins_make_codes(world, client_for):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.clock("2026-11-23 15:00")  # no lesson about to start: the paired screen stays on its home page
 def test_the_admin_shows_a_code_and_the_classroom_screen_pairs_with_it(
-    world, page_for, browser, live_server, screenshot
+    world, page_for, blank_page, live_server, screenshot
 ):
     room = world.classrooms["xiajiang"]
     admin = page_for("county_admin")
@@ -78,7 +79,7 @@ def test_the_admin_shows_a_code_and_the_classroom_screen_pairs_with_it(
     code = admin.get_by_test_id("pairing-code").inner_text().strip()
     assert re.fullmatch(r"\d{6}", code)
     screenshot(admin, "terminal-pairing-code")
-    screen = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    screen = blank_page(viewport={"width": 1920, "height": 1080})
     screen.goto(f"{live_server.url}/accounts/pair/")
     screen.fill("input[name=code]", code)
     screen.click("[data-testid=pair]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from sanke.core.demo import DEMO_PASSWORD
+from sanke.testing.world import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +42,9 @@ def test_teacher_home_has_no_admin_tools(world, page_for, screenshot):
     screenshot(page, "home-teacher")
 
 
+# a Monday afternoon: the screen counts down to Tuesday's English lesson (a minute before a lesson, and
+# during it, the screen goes to the lesson room by itself)
+@pytest.mark.clock("2026-11-23 15:00")
 def test_classroom_terminal_shows_a_big_screen_without_menus(world, page_for, screenshot):
     page = page_for("terminal_longjing", viewport={"width": 1920, "height": 1080})
     expect(page.get_by_test_id("terminal-clock")).to_have_text(__import__("re").compile(r"\d{2}:\d{2}:\d{2}"))
