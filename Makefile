@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install system-deps system-deps-test assets messages lint check clean-db
+.PHONY: run test gates install system-deps system-deps-test assets messages lint check clean-db
 
 # Live-lesson media: when the `janus` binary is installed (and SANKE_JANUS_URL names no other Janus), `make run`
 # writes a Janus configuration under var/janus and runs Janus as one more honcho process, next to the
@@ -36,9 +36,7 @@ run: install
 	fi
 
 # Tests keep their files (SQLite test database, Celery queue) under var/test, apart from `make run`.
-test: install system-deps-test
-	$(BIN)/ruff check sanke scripts bench
-	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+test: install system-deps-test gates
 	SANKE_VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: system-deps $(VENV)/.installed assets messages
@@ -68,9 +66,18 @@ assets: sanke/static/vendor/.built
 messages: $(VENV)/.installed
 	@cd sanke && ../$(BIN)/python ../manage.py compilemessages -v0
 
-lint: install
+# The gates `make test` runs before the suite: lint and format, import contracts (layers, no circles, a
+# kernel that imports no app), every fetch through the scoping kernel, app boundaries, types, migrations.
+gates: install
 	$(BIN)/ruff check sanke scripts bench
 	$(BIN)/ruff format --check sanke scripts bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/check_access.py sanke
+	$(BIN)/python scripts/check_boundaries.py sanke
+	SANKE_VAR_DIR=$(CURDIR)/var/test $(BIN)/mypy
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+
+lint: gates
 
 # Production settings pass Django's deployment checklist.
 check: install

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sanke.alliances",
     "sanke.timetable",
     "sanke.live",
+    "sanke.site",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sanke.core.context_processors.navigation",
+                "sanke.site.context_processors.navigation",
             ],
         },
     }

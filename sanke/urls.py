@@ -3,17 +3,20 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from sanke.core import views as core_views
+from sanke.alliances import urls as alliance_urls
+from sanke.site import views as site_views
+from sanke.timetable.urls import alliance_urlpatterns
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("sanke.accounts.urls")),
     path("org/", include("sanke.org.urls")),
     path("policy/", include("sanke.policy.urls")),
     # The policy pages were first named under "supervision:"; the old names keep resolving.
     path("policy/", include(("sanke.policy.urls", "supervision"), namespace="supervision")),
-    path("alliances/", include("sanke.alliances.urls")),
+    # the alliances namespace: alliances' own pages and timetable's series and scheduling pages of an alliance
+    path("alliances/", include(([*alliance_urls.urlpatterns, *alliance_urlpatterns], "alliances"))),
     path("timetable/", include("sanke.timetable.urls")),
     path("live/", include("sanke.live.urls")),
     path("system/", include("sanke.core.urls")),

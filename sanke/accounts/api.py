@@ -23,7 +23,7 @@ class MeSerializer(serializers.Serializer):
 @extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request):
-    grants = RoleAssignment.objects.filter(user=request.user)
+    grants = RoleAssignment.objects.visible_to(request.user).filter(user=request.user)
     return Response(
         {
             "username": request.user.username,

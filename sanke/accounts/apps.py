@@ -13,3 +13,7 @@ class AccountsConfig(AppConfig):
         from sanke.core.scoping import register_scope_resolver
 
         register_scope_resolver(compute_scope)
+        from sanke.accounts import composition, demo
+
+        composition.register()
+        demo.register()

@@ -17,6 +17,10 @@ _ROLE_GROUPS = {
     "staff_roles": frozenset(STAFF_ROLES),
     "admin_roles": frozenset(ADMIN_ROLES),
     "bureau_admin_role": Role.BUREAU_ADMIN.value,
+    "operator_roles": frozenset({Role.BUREAU_ADMIN.value, Role.TECH_SUPPORT.value}),
+    "terminal_role": Role.CLASSROOM_TERMINAL.value,
+    "student_role": Role.STUDENT.value,
+    "guardian_role": Role.GUARDIAN.value,
 }
 
 

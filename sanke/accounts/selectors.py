@@ -17,7 +17,7 @@ def users_managed_by(admin):
 def locked_usernames(usernames) -> set[str]:
     """Which of these accounts django-axes currently locks (failures at or over the limit)."""
     return set(
-        AccessAttempt.objects.filter(
+        AccessAttempt.objects.filter(  # scope: django-axes' counters of accounts the caller already manages
             username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
         ).values_list("username", flat=True)
     )

@@ -6,3 +6,9 @@ class AlliancesConfig(AppConfig):
     name = "sanke.alliances"
     label = "alliances"
     verbose_name = _("Alliances")
+
+    def ready(self) -> None:
+        from sanke.alliances import composition, demo
+
+        composition.register()
+        demo.register()

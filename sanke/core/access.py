@@ -7,6 +7,7 @@ consumers never call ``Model.objects.get`` themselves (``scripts/check_access.py
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import PermissionDenied
@@ -14,22 +15,24 @@ from django.http import Http404
 
 from sanke.core.scoping import CHANGE, VIEW, Scope, scope_for
 
+M = TypeVar("M")
+
 
 def access_object(
-    model,
+    model: type[M],
     user,
     pk,
     *,
     action: str = VIEW,
-    allowed: Callable[[Scope, object], bool] | None = None,
+    allowed: Callable[[Scope, Any], bool] | None = None,
     queryset=None,
-):
+) -> M:
     """The object ``pk`` if the user may see it (else 404) and, for ``action=CHANGE`` or given ``allowed``,
     change it (else 403)."""
-    base = queryset if queryset is not None else model._default_manager.all()
+    base = queryset if queryset is not None else model._default_manager.all()  # type: ignore[attr-defined]
     try:
         obj = base.visible_to(user).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as error:
+    except (model.DoesNotExist, ValueError, TypeError) as error:  # type: ignore[attr-defined]
         raise Http404 from error
     if action == CHANGE and not base.visible_to(user, CHANGE).filter(pk=obj.pk).exists():
         raise PermissionDenied
@@ -38,7 +41,7 @@ def access_object(
     return obj
 
 
-async def aaccess_object(model, user, pk, *, action: str = VIEW, queryset=None):
+async def aaccess_object(model: type[M], user, pk, *, action: str = VIEW, queryset=None) -> M:
     """``access_object`` for consumers (async): the same 404/403 answers, raised as the same errors."""
     return await sync_to_async(access_object)(model, user, pk, action=action, queryset=queryset)
 

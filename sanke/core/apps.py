@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "sanke.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from sanke.core import composition_entries
+
+        composition_entries.register()

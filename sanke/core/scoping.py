@@ -45,6 +45,10 @@ class Scope:
     staff_roles: frozenset[str] = frozenset()
     admin_roles: frozenset[str] = frozenset()
     bureau_admin_role: str = ""
+    operator_roles: frozenset[str] = frozenset()  # who sees the system status (bureau admins, tech support)
+    terminal_role: str = ""
+    student_role: str = ""
+    guardian_role: str = ""
     region_prefixes: frozenset[str] = frozenset()
     school_ids: frozenset[int] = frozenset()
     staff_region_prefixes: frozenset[str] = frozenset()
@@ -68,6 +72,23 @@ class Scope:
     @property
     def is_bureau_admin(self) -> bool:
         return self.is_superuser or self.bureau_admin_role in self.roles
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_superuser or bool(self.roles & self.operator_roles)
+
+    @property
+    def is_terminal_only(self) -> bool:
+        """A classroom terminal account and nothing more (its home is the big screen)."""
+        return self.terminal_role in self.roles and not self.is_staff_role
+
+    @property
+    def is_student(self) -> bool:
+        return self.is_superuser or self.student_role in self.roles
+
+    @property
+    def is_guardian(self) -> bool:
+        return self.is_superuser or self.guardian_role in self.roles
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or bool(self.roles & set(roles))

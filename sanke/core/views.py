@@ -1,56 +1,17 @@
-"""Home page per role, the audit log and the system status page."""
+"""The audit log and the system status page (the home page is the site's: ``sanke.site.views``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext_lazy as _
 
-from sanke.accounts.choices import Role
 from sanke.core.access import require
+from sanke.core.composition import audit_labels
 from sanke.core.models import AuditEvent
 from sanke.core.pages import list_page
 from sanke.core.scoping import scope_for
 from sanke.core.status import run_checks
-from sanke.live.selectors import next_lesson_for_classrooms, todays_lessons
-from sanke.notifications.selectors import notifications_for
-from sanke.org import selectors as org_selectors
-
-
-@login_required
-def home(request):
-    """One home for every role: what the user can reach and do, with friendly empty states."""
-    scope = scope_for(request.user)
-    person = org_selectors.person_of(request.user)
-    context = {"scope": scope, "person": person, "grants": scope.grants}
-    if scope.is_staff_role:
-        context["counts"] = org_selectors.organisation_counts(request.user)
-        context["recent_schools"] = org_selectors.recent_schools(request.user)
-        context["notifications"] = notifications_for(request.user)
-        context["todays_lessons"] = todays_lessons(request.user)
-    if Role.CLASSROOM_TERMINAL in scope.roles and not scope.is_staff_role:
-        context["classrooms"] = org_selectors.terminal_classrooms(request.user)
-        context["next_lesson"] = next_lesson_for_classrooms(scope.classroom_ids)
-        return render(request, "core/home_terminal.html", context)
-    elif scope.has_role(Role.STUDENT) and person is not None and person.class_group_id:
-        context["todays_lessons"] = todays_lessons(request.user, receiving_class_id=person.class_group_id)
-    if scope.has_role(Role.GUARDIAN) and person is not None:
-        context["wards"] = person.wards.select_related("school", "class_group__grade")
-    return render(request, "core/home.html", context)
-
-
-AUDIT_ACTION_CHOICES = [
-    ("auth.login", _("Logins")),
-    ("auth.login_failed", _("Failed logins")),
-    ("accounts.role", _("Role changes")),
-    ("accounts.", _("Accounts and passwords")),
-    ("org.", _("Organisation changes")),
-    ("org.import", _("Imports")),
-    ("supervision.policy", _("Policy changes")),  # the policy action kept its first name
-    ("alliances.", _("Alliances")),
-    ("timetable.", _("Timetables and lessons")),
-]
 
 
 @login_required
@@ -77,7 +38,7 @@ def audit_list(request):
         events,
         action=action,
         who=who,
-        action_choices=AUDIT_ACTION_CHOICES,
+        action_choices=audit_labels(),
         since=request.GET.get("since", ""),
         until=request.GET.get("until", ""),
     )
@@ -85,6 +46,6 @@ def audit_list(request):
 
 @login_required
 def status(request):
-    require(scope_for(request.user).has_role(Role.BUREAU_ADMIN, Role.TECH_SUPPORT))
+    require(scope_for(request.user).is_operator)
     checks = run_checks()
     return render(request, "core/status.html", {"checks": checks, "all_ok": all(c.ok for c in checks)})

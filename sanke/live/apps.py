@@ -6,3 +6,8 @@ class LiveConfig(AppConfig):
     name = "sanke.live"
     label = "live"
     verbose_name = _("Live lessons")
+
+    def ready(self) -> None:
+        from sanke.live import composition
+
+        composition.register()

@@ -32,7 +32,10 @@ from sanke.timetable.models import Lesson
 
 def _load(lesson_id: int, user):
     lesson = (
-        Lesson.objects.filter(pk=lesson_id).select_related("series__alliance", "series__host_teacher").first()
+        Lesson.objects.visible_to(user)
+        .filter(pk=lesson_id)
+        .select_related("series__alliance", "series__host_teacher")
+        .first()
     )
     if lesson is None:
         return None, None
@@ -40,7 +43,10 @@ def _load(lesson_id: int, user):
 
 
 def _events_after(lesson_id: int, since: int) -> list[dict]:
-    return [event_data(e) for e in LessonEvent.objects.filter(lesson_id=lesson_id, seq__gt=since)]
+    events = LessonEvent.objects.filter(
+        lesson_id=lesson_id, seq__gt=since
+    )  # scope: participant checked on connect
+    return [event_data(e) for e in events]
 
 
 def _error_text(exc: Exception) -> str:
@@ -181,7 +187,7 @@ class LessonConsumer(AsyncJsonWebsocketConsumer):
 
     async def _lifecycle(self, kind, message_id):
         def change():
-            fresh = Lesson.objects.get(pk=self.lesson_id)
+            fresh = Lesson.objects.visible_to(self.scope["user"]).get(pk=self.lesson_id)
             action = actions.do_start_lesson if kind == "start" else actions.do_end_lesson
             return action(fresh, acting_user=self.scope["user"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from sanke.live.models import LiveSession
+from sanke.org.models import Classroom
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson
 
@@ -13,7 +14,7 @@ def next_lesson_for_classrooms(classroom_ids, now=None) -> Lesson | None:
     """The live or next lesson received in one of these classrooms (a terminal's countdown)."""
     now = now or timezone.now()
     return (
-        Lesson.objects.filter(
+        Lesson.objects.filter(  # scope: the classrooms come from the terminal's own scope
             series__receiving_classes__home_classrooms__in=list(classroom_ids),
             status__in=[LessonStatus.SCHEDULED, LessonStatus.LIVE],
             ends_at__gte=now,
@@ -41,3 +42,21 @@ def last_event_seq(lesson_id: int) -> int:
     """The number of the lesson's last event (0 for a lesson never started)."""
     seq = LiveSession.objects.filter(pk=lesson_id).values_list("event_seq", flat=True).first()  # scope: by id
     return seq or 0
+
+
+def receiving_classrooms(lesson: Lesson):
+    """The classrooms that receive a lesson (their terminals join it), for a participant of the lesson."""
+    return (
+        Classroom.objects.filter(  # scope: the classrooms of a lesson the caller fetched through the kernel
+            home_class__in=lesson.series.receiving_classes.all(), receiver_capable=True
+        ).select_related("school", "home_class__grade")
+    )
+
+
+def classrooms_by_id(ids):
+    """Classrooms named in a lesson's events (the record page labels them)."""
+    return Classroom.objects.filter(
+        pk__in=set(ids)
+    ).select_related(  # scope: ids from an accessed lesson's log
+        "school", "home_class__grade"
+    )

@@ -17,7 +17,7 @@ from sanke.live.janus import JanusError
 from sanke.live.media_server import choose_backend
 from sanke.live.models import LessonEvent
 from sanke.live.rooms import ensure_room
-from sanke.org.models import Classroom
+from sanke.live.selectors import classrooms_by_id, receiving_classrooms
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson
 
@@ -31,16 +31,18 @@ TEMPLATES = {
 
 @login_required
 def lesson_room(request, pk):
-    queryset = Lesson.objects.select_related(
-        "series__alliance", "series__host_teacher", "series__host_classroom"
+    lesson = access_object(
+        Lesson,
+        request.user,
+        pk,
+        queryset=Lesson.objects.select_related(
+            "series__alliance", "series__host_teacher", "series__host_classroom"
+        ),
     )
-    lesson = access_object(Lesson, request.user, pk, queryset=queryset)
     who = participant(request.user, lesson)
     if who is None:
         raise PermissionDenied
-    classrooms = Classroom.objects.filter(
-        home_class__in=lesson.series.receiving_classes.all(), receiver_capable=True
-    ).select_related("school", "home_class__grade")
+    classrooms = receiving_classrooms(lesson)
     config = {
         "lesson": lesson.pk,
         "role": who.role,
@@ -84,14 +86,14 @@ def lesson_record(request, pk):
     lesson = access_object(
         Lesson, request.user, pk, queryset=Lesson.objects.select_related("series__alliance")
     )
-    state = replay(LessonEvent.objects.filter(lesson=lesson).order_by("seq"))
+    state = replay(LessonEvent.objects.visible_to(request.user).filter(lesson=lesson).order_by("seq"))
     names = {
         c.pk: f"{c.school.name} {c.home_class or c.name}"
-        for c in Classroom.objects.filter(
-            pk__in=set(state.attendance)
+        for c in classrooms_by_id(
+            set(state.attendance)
             | set(state.present())
             | {r for q in state.quizzes.values() for r in q.tallies}
-        ).select_related("school", "home_class__grade")
+        )
     }
     attendance = [
         (names.get(room, room), intervals, state.present().get(room))

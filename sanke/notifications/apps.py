@@ -8,3 +8,8 @@ class NotificationsConfig(AppConfig):
     name = "sanke.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from sanke.notifications import composition
+
+        composition.register()

@@ -6,3 +6,9 @@ class OrgConfig(AppConfig):
     name = "sanke.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from sanke.org import composition, demo
+
+        composition.register()
+        demo.register()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from sanke.core.scoping import scope_for
 from sanke.org.choices import PersonKind, SchoolKind
-from sanke.org.models import ClassGroup, Classroom, Person, School
+from sanke.org.models import ClassGroup, Classroom, Person, Region, School
 
 
 def person_of(user) -> Person | None:
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(user=user).select_related("school", "class_group__grade").first()
+    return (
+        Person.objects.visible_to(user)
+        .filter(user=user)
+        .select_related("school", "class_group__grade")
+        .first()
+    )
 
 
 def organisation_counts(user) -> dict[str, int]:
@@ -35,6 +41,12 @@ def recent_schools(user, limit: int = 6):
 
 def terminal_classrooms(user):
     """The classroom(s) a terminal account is bound to."""
-    from sanke.core.scoping import scope_for
+    classroom_ids = scope_for(user).classroom_ids
+    return Classroom.objects.filter(pk__in=classroom_ids).select_related(
+        "school"
+    )  # scope: the terminal's own
 
-    return Classroom.objects.filter(pk__in=scope_for(user).classroom_ids).select_related("school")
+
+def organisation_exists() -> bool:
+    """Whether any region exists (the demo loads only into an empty database)."""
+    return Region.objects.exists()  # scope: a yes/no for the command line, no rows leave

@@ -9,3 +9,9 @@ class PolicyConfig(AppConfig):
     name = "sanke.policy"
     label = "policy"
     verbose_name = _("Policy targets")
+
+    def ready(self) -> None:
+        from sanke.policy import composition, demo
+
+        composition.register()
+        demo.register()

@@ -33,8 +33,9 @@ class EffectivePolicy:
 def effective_policy(region) -> EffectivePolicy:
     """Each target from the nearest region (this one, then up the tree) that sets it, else the baseline."""
     chain = [*region.ancestors(), region] if region is not None else []
+    # scope: targets are public along the region chain of a region the caller already holds
     policies = {p.region_id: p for p in Policy.objects.filter(region__in=chain)}
-    baseline = Policy.objects.filter(region__isnull=True).first() or Policy()
+    baseline = Policy.objects.filter(region__isnull=True).first() or Policy()  # scope: the national baseline
     values = {}
     for name in POLICY_FIELDS:
         field = Policy._meta.get_field(name)
@@ -51,4 +52,4 @@ def effective_policy(region) -> EffectivePolicy:
 
 def policy_of(region) -> Policy:
     """The region's own policy row (unsaved and empty if it sets nothing)."""
-    return Policy.objects.filter(region=region).first() or Policy(region=region)
+    return Policy.objects.filter(region=region).first() or Policy(region=region)  # scope: caller's region

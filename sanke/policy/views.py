@@ -24,7 +24,7 @@ def policy_list(request):
     require(scope.is_staff_role)
     regions = Region.objects.visible_to(request.user).select_related("parent")
     rows = [(region, effective_policy(region), scope.can_manage_region(region)) for region in regions]
-    baseline = Policy.objects.filter(region__isnull=True).first()
+    baseline = Policy.objects.visible_to(request.user).filter(region__isnull=True).first()
     labels = [str(Policy._meta.get_field(name).verbose_name) for name in POLICY_FIELDS]
     return render(
         request,

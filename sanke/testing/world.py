@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from sanke.core.demo import DEMO_PASSWORD, DemoWorld, load_demo  # the one import of the demo loader
+from sanke.site.demo import DEMO_PASSWORD, DemoWorld, load_demo  # the one import of the demo loader
 
 __all__ = ["DEMO_PASSWORD", "DemoWorld", "SHARED", "SharedWorld", "build_world", "is_transactional"]
 

@@ -13,3 +13,7 @@ class TimetableConfig(AppConfig):
         from sanke.timetable.imports import TIMETABLE_IMPORT
 
         register_import_kind(TIMETABLE_IMPORT)
+        from sanke.timetable import composition, demo
+
+        composition.register()
+        demo.register()

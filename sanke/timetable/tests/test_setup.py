@@ -17,9 +17,9 @@ from sanke.org.actions import do_save_class_group, do_save_grade
 from sanke.org.models import ClassGroup, Grade
 from sanke.timetable.actions import do_delete_entry, do_set_period_grid
 from sanke.timetable.choices import DayKind
+from sanke.timetable.forms.setup import CalendarText, holiday_lines, makeup_lines, parse_date
 from sanke.timetable.imports import parse_weekday
 from sanke.timetable.models import CalendarDay, Lesson, Period, Term, TimetableEntry
-from sanke.timetable.setup_forms import CalendarText, holiday_lines, makeup_lines, parse_date
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from sanke.core.demo import DEMO_PASSWORD, load_demo
-from sanke.org.models import Region
+from sanke.org.selectors import organisation_exists
+from sanke.site.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if regions exist")
 
     def handle(self, *args, if_empty=False, **options):
-        if Region.objects.exists():
+        if organisation_exists():
             if if_empty:
                 self.stdout.write("Database already has data; demo not loaded.")
                 return

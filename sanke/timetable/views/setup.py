@@ -22,8 +22,7 @@ from sanke.org.models import ClassGroup, School
 from sanke.timetable.actions import do_delete_entry, do_save_entry, do_save_term, do_set_period_grid
 from sanke.timetable.calendar import dates_between
 from sanke.timetable.choices import SCHOOL_WEEK, DayKind, Weekday
-from sanke.timetable.models import Period, Term, TimetableEntry
-from sanke.timetable.setup_forms import (
+from sanke.timetable.forms.setup import (
     EntryForm,
     PeriodFormSet,
     TermForm,
@@ -31,6 +30,7 @@ from sanke.timetable.setup_forms import (
     makeup_lines,
     period_initial,
 )
+from sanke.timetable.models import Period, Term, TimetableEntry
 
 COMMON_SUBJECTS = (
     "语文",

@@ -1,0 +1,23 @@
+"""What live adds to the site: today's lessons on the home page, and the classroom terminal's big screen."""
+
+from sanke.core.composition import HomeContext, HomePart, register_home_part
+from sanke.live.selectors import next_lesson_for_classrooms, todays_lessons
+
+
+def home(home: HomeContext) -> dict | None:
+    scope = home.scope
+    if scope.is_staff_role:
+        return {"todays_lessons": todays_lessons(home.user)}
+    if scope.is_terminal_only:
+        return {"next_lesson": next_lesson_for_classrooms(scope.classroom_ids)}
+    if scope.is_student and home.person is not None and home.person.class_group_id:
+        return {"todays_lessons": todays_lessons(home.user, receiving_class_id=home.person.class_group_id)}
+    return None
+
+
+def terminal_screen(home: HomeContext) -> str | None:
+    return "core/home_terminal.html" if home.scope.is_terminal_only else None
+
+
+def register() -> None:
+    register_home_part(HomePart("live", 30, home, claim=terminal_screen))

@@ -1,0 +1,229 @@
+"""The series and scheduling pages of an alliance (its series, the co-scheduler, acceptance), and the
+co-scheduling of a whole region. They live under /alliances/ (URL names ``alliances:…``, composed in the
+root URLconf) but are timetable's: series, slots and lessons are timetable's tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanke.alliances.access import can_manage_alliance
+from sanke.alliances.models import Alliance
+from sanke.core.access import access_object, require
+from sanke.core.audit import form_changes
+from sanke.core.pages import form_page
+from sanke.core.scoping import scope_for
+from sanke.org.models import Region
+from sanke.policy.selectors import effective_policy
+from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
+from sanke.timetable.choices import SeriesStatus
+from sanke.timetable.forms.series import ScheduleForm, SeriesForm
+from sanke.timetable.models import SyncSeries
+from sanke.timetable.scheduling.explanations import explanation_lines
+
+
+def _staff(request):
+    require(scope_for(request.user).is_staff_role)
+
+
+def _series_rows(alliance):
+    rows = []
+    for series in alliance.series.select_related("host_teacher", "host_classroom").prefetch_related(
+        "receiving_classes__school", "receiving_classes__grade", "slots__host_period"
+    ):
+        rows.append(
+            {
+                "series": series,
+                "slots": list(series.slots.all()),
+                "explanation": explanation_lines(series.explanation, minutes=series.minutes),
+            }
+        )
+    return rows
+
+
+def _ends_vs_policy(alliance, rows):
+    """Weekly sync lessons planned for each end (host teacher, receiving class) against the policy target."""
+    target = effective_policy(alliance.host_school.region).weekly_sync_lessons_per_end
+    ends: Counter[str] = Counter()
+    for row in rows:
+        series = row["series"]
+        ends[_("%(teacher)s (host)") % {"teacher": series.host_teacher.name}] += series.lessons_per_week
+        for class_group in series.receiving_classes.all():
+            ends[f"{class_group.school.name} {class_group}"] += series.lessons_per_week
+    return target, sorted(ends.items())
+
+
+@login_required
+def alliance_detail(request, pk):
+    _staff(request)
+    alliance = access_object(
+        Alliance, request.user, pk, queryset=Alliance.objects.select_related("host_school__region", "region")
+    )
+    rows = _series_rows(alliance)
+    target, ends = _ends_vs_policy(alliance, rows)
+    pending = [r for r in rows if r["series"].status != SeriesStatus.ACCEPTED]
+    return render(
+        request,
+        "timetable/alliance_detail.html",
+        {
+            "alliance": alliance,
+            "rows": rows,
+            "members": alliance.receiving_schools(),
+            "can_manage": can_manage_alliance(request.user, alliance),
+            "can_edit": scope_for(request.user).can_manage_region(alliance.region),
+            "schedule_form": ScheduleForm(),
+            "has_pending": bool(pending),
+            "has_proposals": any(r["series"].status == SeriesStatus.PROPOSED for r in rows),
+            "policy_target": target,
+            "ends": ends,
+        },
+    )
+
+
+def _access_managed(request, pk):
+    return access_object(
+        Alliance, request.user, pk, allowed=lambda scope, a: can_manage_alliance(request.user, a)
+    )
+
+
+@login_required
+def series_create(request, alliance_pk):
+    alliance = _access_managed(request, alliance_pk)
+    target = effective_policy(alliance.host_school.region).weekly_sync_lessons_per_end
+    form = SeriesForm(
+        request.POST or None, alliance=alliance, initial={"lessons_per_week": min(target or 2, 2)}
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda f: do_save_series(
+            f.instance, f.cleaned_data["receiving_classes"], acting_user=request.user, changes=form_changes(f)
+        ),
+        success_url=reverse("alliances:detail", args=[alliance.pk]),
+        title=_("New sync-course series in %(alliance)s") % {"alliance": alliance.name},
+        success_message=_("Series saved. Press “Schedule” to find times."),
+        back_url=reverse("alliances:detail", args=[alliance.pk]),
+    )
+
+
+@login_required
+def series_edit(request, pk):
+    series = access_object(
+        SyncSeries, request.user, pk, allowed=lambda scope, s: can_manage_alliance(request.user, s.alliance)
+    )
+    form = SeriesForm(request.POST or None, instance=series, alliance=series.alliance)
+    return form_page(
+        request,
+        form,
+        save=lambda f: do_save_series(
+            f.instance, f.cleaned_data["receiving_classes"], acting_user=request.user, changes=form_changes(f)
+        ),
+        success_url=reverse("alliances:detail", args=[series.alliance_id]),
+        title=_("Edit %(series)s") % {"series": series},
+        success_message=_("Series saved."),
+        back_url=reverse("alliances:detail", args=[series.alliance_id]),
+    )
+
+
+def _run(request, series_list):
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The weights must be whole numbers from 0 to 1000."))
+        return None
+    result = do_schedule_series(
+        series_list,
+        weights=form.weights(),
+        allow_moving=form.cleaned_data["allow_moving"],
+        acting_user=request.user,
+    )
+    total = len(result.placements) + len(result.unplaced)
+    if result.unplaced:
+        messages.warning(
+            request,
+            _("Placed %(placed)d of %(total)d series; see why the others could not be placed.")
+            % {"placed": len(result.placements), "total": total},
+        )
+    else:
+        messages.success(
+            request, _("All %(total)d series placed. Check the week grid and accept.") % {"total": total}
+        )
+    return result
+
+
+@login_required
+@require_POST
+def alliance_schedule(request, pk):
+    alliance = _access_managed(request, pk)
+    _run(request, list(alliance.series.exclude(status=SeriesStatus.ACCEPTED)))
+    return redirect("alliances:detail", pk=alliance.pk)
+
+
+@login_required
+@require_POST
+def alliance_accept(request, pk):
+    alliance = _access_managed(request, pk)
+    _accept(request, alliance.series.filter(status=SeriesStatus.PROPOSED))
+    return redirect("alliances:detail", pk=alliance.pk)
+
+
+def _accept(request, series_queryset) -> None:
+    """Accept proposals; if one clashes with a slot accepted meanwhile, nothing is accepted and we say why."""
+    try:
+        created = do_accept_proposals(list(series_queryset), acting_user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Accepted. %(n)d lessons of the term were generated.") % {"n": created})
+
+
+def _region_series(region):
+    return SyncSeries.objects.filter(  # scope: a region the caller manages (checked by region_schedule)
+        alliance__region__code__startswith=region.prefix, alliance__is_active=True
+    )
+
+
+@login_required
+def region_schedule(request, region_pk):
+    """Schedule every pending series of a county (or city) together, then accept them all."""
+    region = access_object(
+        Region, request.user, region_pk, allowed=lambda scope, r: scope.can_manage_region(r)
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "accept":
+            _accept(request, _region_series(region).filter(status=SeriesStatus.PROPOSED))
+        else:
+            _run(request, list(_region_series(region).exclude(status=SeriesStatus.ACCEPTED)))
+        return redirect("alliances:region_schedule", region_pk=region.pk)
+    series = (
+        _region_series(region)
+        .select_related("alliance", "host_teacher")
+        .prefetch_related("slots__host_period", "receiving_classes__school", "receiving_classes__grade")
+    )
+    rows = [
+        {
+            "series": s,
+            "slots": list(s.slots.all()),
+            "explanation": explanation_lines(s.explanation, minutes=s.minutes),
+        }
+        for s in series
+    ]
+    return render(
+        request,
+        "timetable/region_schedule.html",
+        {
+            "region": region,
+            "rows": rows,
+            "schedule_form": ScheduleForm(),
+            "pending": sum(1 for r in rows if r["series"].status != SeriesStatus.ACCEPTED),
+            "proposed": sum(1 for r in rows if r["series"].status == SeriesStatus.PROPOSED),
+        },
+    )
