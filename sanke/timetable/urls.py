@@ -7,7 +7,7 @@ to timetable's views."""
 
 from django.urls import path
 
-from sanke.timetable.views import lessons, series, setup
+from sanke.timetable.views import feeds, lessons, series, setup, weeks
 
 app_name = "timetable"
 
@@ -21,16 +21,16 @@ urlpatterns = [
     path("entries/<int:pk>/edit/", setup.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/delete/", setup.entry_delete, name="entry_delete"),
     # week grids, the day, a lesson, feeds
-    path("schools/<int:pk>/", lessons.school_week, name="school"),
-    path("classes/<int:pk>/", lessons.class_week, name="class"),
-    path("teachers/<int:pk>/", lessons.teacher_week, name="teacher"),
-    path("classrooms/<int:pk>/", lessons.classroom_week, name="classroom"),
-    path("alliances/<int:pk>/", lessons.alliance_week, name="alliance"),
+    path("schools/<int:pk>/", weeks.school_week, name="school"),
+    path("classes/<int:pk>/", weeks.class_week, name="class"),
+    path("teachers/<int:pk>/", weeks.teacher_week, name="teacher"),
+    path("classrooms/<int:pk>/", weeks.classroom_week, name="classroom"),
+    path("alliances/<int:pk>/", weeks.alliance_week, name="alliance"),
     path("today/", lessons.day_lessons, name="today"),
     path("lessons/<int:pk>/", lessons.lesson_detail, name="lesson"),
     path("lessons/<int:pk>/move/", lessons.lesson_move, name="lesson_move"),
     path("lessons/<int:pk>/cancel/", lessons.lesson_cancel, name="lesson_cancel"),
-    path("ical/<str:token>.ics", lessons.ical_feed, name="ical"),
+    path("ical/<str:token>.ics", feeds.ical_feed, name="ical"),
 ]
 
 # Mounted under /alliances/ in the alliances namespace (see the module docstring).

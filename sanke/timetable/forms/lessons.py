@@ -1,0 +1,74 @@
+"""Forms of the lesson pages: the day lookup's filters, moving and cancelling one lesson."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanke.org.models import School
+from sanke.timetable import selectors
+from sanke.timetable.choices import LessonStatus
+from sanke.timetable.models import Lesson, Period
+
+
+class DayFilterForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    school = forms.ModelChoiceField(
+        label=gettext_lazy("School"), queryset=School.objects.none(), required=False
+    )
+    subject = forms.ChoiceField(label=gettext_lazy("Subject"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *LessonStatus.choices],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # only schools that take part in an alliance the user can see: never all rows of the table
+        self.fields["school"].queryset = (
+            School.objects.visible_to(user)
+            .filter(Q(hosted_alliances__isnull=False) | Q(alliance_memberships__isnull=False))
+            .distinct()
+            .order_by("region__code", "code")
+        )
+        self.fields["school"].empty_label = _("All schools")
+        self.fields["subject"].choices = [
+            ("", _("All")),
+            *((s, s) for s in selectors.subjects_visible_to(user)),
+        ]
+
+
+class MoveLessonForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    host_period = forms.ModelChoiceField(
+        label=gettext_lazy("Host school period"), queryset=Period.objects.none()
+    )
+
+    def __init__(self, *args, lesson: Lesson, **kwargs):
+        kwargs.setdefault("initial", {"date": lesson.date, "host_period": lesson.host_period_id})
+        super().__init__(*args, **kwargs)
+        self.fields["host_period"].queryset = Period.objects.filter(
+            school_id=lesson.series.host_classroom.school_id
+        ).order_by("number")
+        self.fields["host_period"].label_from_instance = period_label
+
+
+def period_label(period: Period) -> str:
+    return f"{_('Period %(number)s') % {'number': period.number}} {period.start:%H:%M}–{period.end:%H:%M}"
+
+
+class CancelLessonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. school sports day")}),
+    )
