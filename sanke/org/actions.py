@@ -8,7 +8,7 @@ from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from sanke.core.audit import record_audit
-from sanke.org.imports import IMPORT_KINDS, ImportResult, RowError, check_file, read_table
+from sanke.core.tabular_import import IMPORT_KINDS, ImportResult, run_import
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
 
 
@@ -91,33 +91,11 @@ def do_link_guardian(guardian: Person, student: Person, *, acting_user) -> None:
 
 
 def do_import_file(kind_key: str, uploaded, *, acting_user) -> ImportResult:
-    """Import a file of ``kind_key`` all or nothing, and audit it.
+    """Import a file of ``kind_key`` all or nothing, and audit it (``org.import.<kind>``).
 
     Raises ``ImportFileError`` for a file that cannot be read at all; row problems come back in the
     result, and then nothing has been written.
     """
-    kind = IMPORT_KINDS[kind_key]
-    result, plan = check_file(kind, read_table(uploaded), acting_user)
-    if plan is None:
-        return result
-    row = 0
-    try:
-        with transaction.atomic():
-            first = None
-            for row, step in plan.steps:  # noqa: B007  (the except clause reports the failing row)
-                created = step()
-                first = first or created
-                result.created += 1
-            region_code, school = first.audit_placement()
-            record_audit(
-                acting_user,
-                f"org.import.{kind.key}",
-                None,
-                region_code=region_code,
-                school=school,
-                changes={"file": getattr(uploaded, "name", ""), "rows": result.created},
-            )
-    except ValidationError as exc:  # a rule the row checks missed: still nothing is saved
-        result.created = 0
-        result.errors.append(RowError(row, "", "", "; ".join(exc.messages)))
-    return result
+    return run_import(
+        IMPORT_KINDS[kind_key], uploaded, acting_user=acting_user, audit_action=f"org.import.{kind_key}"
+    )

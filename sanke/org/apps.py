@@ -8,7 +8,8 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from sanke.org import composition, demo
+        from sanke.org import composition, demo, imports
 
         composition.register()
         demo.register()
+        imports.register()  # the organisation's kinds on the import page (sanke.core.tabular_import)

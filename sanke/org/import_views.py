@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from sanke.core.access import require
 from sanke.core.scoping import scope_for
+from sanke.core.tabular_import import IMPORT_KINDS, ImportFileError, template_csv, template_workbook
 from sanke.org.actions import do_import_file
-from sanke.org.imports import IMPORT_KINDS, ImportFileError, template_csv, template_workbook
 
 
 class ImportForm(forms.Form):

@@ -1,111 +1,24 @@
-"""Bulk import of schools, classes, teachers and students from xlsx or csv.
+"""The organisation's import kinds: schools, classes, teachers and students from xlsx or csv.
 
-An import is all or nothing: every row is checked first, and if any row is wrong nothing is written
-and the user gets every bad row with a reason a school clerk understands. Only a clean file is saved,
-in one transaction, by ``sanke.org.actions.do_import_file``.
+The engine (reading files, matching columns, row errors, all-or-nothing saving, templates) is
+``sanke.core.tabular_import``; these kinds are registered there from ``OrgConfig.ready``, and a clean file
+is saved by ``sanke.org.actions.do_import_file``. The parsing helpers and shared columns here (grades,
+school ids, class names) are used by the kinds of other apps too (``sanke.timetable.imports``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
 
 from sanke.core.crypto import digest
 from sanke.core.scoping import scope_for
+from sanke.core.tabular_import import Column, ImportKind, Plan, RowChecker, register_import_kind
 from sanke.org.choices import Gender, GradeNumber, HonourLevel, PersonKind, RegionLevel, SchoolKind
 from sanke.org.models import ClassGroup, Grade, Person, Region, School
 from sanke.org.validators import MOBILE_RE, national_id_checksum_ok
-
-MAX_ROWS = 20000
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: Promise
-    required: bool = False
-    hint: Promise | str = ""
-    aliases: tuple[str, ...] = ()  # other titles clerks use for the same column (学号 for 学籍号…)
-
-    def header_names(self) -> set[str]:
-        names = {self.key, *self.aliases}
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                names.add(str(self.label))
-        return {_normalise_header(n) for n in names}
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    rows: int = 0
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (wrong format, no header, empty)."""
-
-
-def _normalise_header(text: str) -> str:
-    return re.sub(r"[\s*＊()（）]", "", str(text or "")).lower()
-
-
-# --- reading files ----------------------------------------------------------------------------------------
-def read_table(uploaded) -> list[list[str]]:
-    """Rows of cells as stripped strings from an .xlsx or .csv upload (UTF-8 or GB18030 for csv)."""
-    name = (getattr(uploaded, "name", "") or "").lower()
-    data = uploaded.read()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ImportFileError(_("The file could not be opened as an Excel (.xlsx) workbook.")) from exc
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
-    if name.endswith(".csv") or not name:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError(_("The CSV file is not in UTF-8 or GBK encoding."))
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise ImportFileError(_("Please upload an .xlsx or .csv file."))
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel stores ids typed as numbers as floats
-    return str(value).strip()
-
 
 # --- parsing helpers shared by the kinds ------------------------------------------------------------------
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -128,17 +41,6 @@ def parse_grade(text: str) -> int | None:
     return number if number in GradeNumber.values else None
 
 
-def _choice_lookup(choices) -> dict[str, str]:
-    """Map labels (both languages) and values of a choices class to values."""
-    lookup = {}
-    for value, label in choices.choices:
-        lookup[str(value).lower()] = value
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                lookup[str(label).lower()] = value
-    return lookup
-
-
 GENDER_WORDS = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
 HONOUR_WORDS = {
     "无": HonourLevel.NONE,
@@ -156,38 +58,9 @@ SCHOOL_KIND_WORDS = {
 }
 
 
-class RowChecker:
-    """Collects errors for one row; helpers return a parsed value or None after recording an error."""
-
-    def __init__(
-        self, row_number: int, values: dict[str, str], columns: dict[str, Column], errors: list[RowError]
-    ):
-        self.row_number, self.values, self.columns, self.errors = row_number, values, columns, errors
-        self.failed = False
-
-    def error(self, key: str, message: str) -> None:
-        self.failed = True
-        label = str(self.columns[key].label) if key in self.columns else key
-        self.errors.append(RowError(self.row_number, label, self.values.get(key, ""), message))
-
-    def text(self, key: str, *, max_length: int = 100) -> str:
-        value = self.values.get(key, "")
-        if not value and self.columns[key].required:
-            self.error(key, _("This column must be filled in."))
-        elif len(value) > max_length:
-            self.error(key, _("Too long: at most %(n)d characters.") % {"n": max_length})
-        return value
-
-    def choice(self, key: str, words: dict, choices) -> str | None:
-        value = self.text(key)
-        if not value:
-            return "" if not self.columns[key].required else None
-        lookup = {**_choice_lookup(choices), **words}
-        if value.lower() not in lookup:
-            allowed = "、".join(k for k in words if k)
-            self.error(key, _("Unknown value; use one of: %(allowed)s.") % {"allowed": allowed})
-            return None
-        return lookup[value.lower()]
+class PersonRowChecker(RowChecker):
+    """The row checks of people: a mobile number, an ID card number (checksum, unique in the file and
+    in the database)."""
 
     def phone(self, key: str) -> str:
         value = self.text(key).replace(" ", "").replace("-", "")
@@ -211,13 +84,6 @@ class RowChecker:
 
 
 # --- the four kinds ---------------------------------------------------------------------------------
-@dataclass
-class Plan:
-    """What a clean file will create, in order, once every row has passed."""
-
-    steps: list[tuple[int, Callable[[], object]]] = field(default_factory=list)  # (row number, save)
-
-
 def manageable_school(check: RowChecker, key: str, cache: dict, user) -> School | None:
     code = check.text(key, max_length=10)
     if not code:
@@ -335,7 +201,7 @@ def _plan_classes(rows, user, errors) -> Plan:
 def _plan_people(rows, user, errors, kind: str) -> Plan:
     plan, seen_numbers, seen_ids, schools = Plan(), {}, {}, {}
     for number, values, columns in rows:
-        check = RowChecker(number, values, columns, errors)
+        check = PersonRowChecker(number, values, columns, errors)
         school = manageable_school(check, "school_code", schools, user)
         person_number = check.text("number", max_length=32)
         name = check.text("name", max_length=64)
@@ -417,14 +283,6 @@ def _attach_guardian(student: Person, name: str, phone: str) -> None:
     guardian.wards.add(student)
 
 
-@dataclass(frozen=True)
-class ImportKind:
-    key: str
-    label: Promise
-    columns: tuple[Column, ...]
-    planner: Callable
-
-
 SCHOOL_CODE = Column(
     "school_code", gettext_lazy("School id"), True, "10 位学校标识码", ("学校代码", "学校编码")
 )
@@ -434,165 +292,83 @@ PHONE = ("手机", "手机号", "手机号码", "联系电话", "电话")
 NATIONAL_ID = Column(
     "national_id", gettext_lazy("ID card number"), aliases=("身份证", "身份证号", "身份证号码")
 )
-IMPORT_KINDS: dict[str, ImportKind] = {
-    kind.key: kind
-    for kind in (
-        ImportKind(
-            "schools",
-            gettext_lazy("Schools and teaching points"),
-            (
-                Column("code", gettext_lazy("School id"), True, "2133012701"),
-                Column("name", gettext_lazy("School name"), True, "千岛湖镇中心小学"),
-                Column(
-                    "kind",
-                    gettext_lazy("School type"),
-                    True,
-                    "小学 / 初中 / 九年一贯制 / 完全中学 / 高中 / 教学点",
-                ),
-                Column("region_code", gettext_lazy("Division code"), True, "330127"),
-                Column("central_school_code", gettext_lazy("Central school id"), False, "教学点必填"),
-                Column("address", gettext_lazy("Address")),
-                Column("contact_name", gettext_lazy("Contact person")),
-                Column("contact_phone", gettext_lazy("Contact phone")),
+ORG_IMPORT_KINDS = (
+    ImportKind(
+        "schools",
+        gettext_lazy("Schools and teaching points"),
+        (
+            Column("code", gettext_lazy("School id"), True, "2133012701"),
+            Column("name", gettext_lazy("School name"), True, "千岛湖镇中心小学"),
+            Column(
+                "kind",
+                gettext_lazy("School type"),
+                True,
+                "小学 / 初中 / 九年一贯制 / 完全中学 / 高中 / 教学点",
             ),
-            _plan_schools,
+            Column("region_code", gettext_lazy("Division code"), True, "330127"),
+            Column("central_school_code", gettext_lazy("Central school id"), False, "教学点必填"),
+            Column("address", gettext_lazy("Address")),
+            Column("contact_name", gettext_lazy("Contact person")),
+            Column("contact_phone", gettext_lazy("Contact phone")),
         ),
-        ImportKind(
-            "classes",
-            gettext_lazy("Classes"),
-            (
-                SCHOOL_CODE,
-                GRADE,
-                Column("name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
-                Column("head_teacher_number", gettext_lazy("Head teacher staff number")),
+        _plan_schools,
+    ),
+    ImportKind(
+        "classes",
+        gettext_lazy("Classes"),
+        (
+            SCHOOL_CODE,
+            GRADE,
+            Column("name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
+            Column("head_teacher_number", gettext_lazy("Head teacher staff number")),
+        ),
+        _plan_classes,
+    ),
+    ImportKind(
+        "teachers",
+        gettext_lazy("Teachers"),
+        (
+            SCHOOL_CODE,
+            Column("number", gettext_lazy("Staff number"), True, "T0001"),
+            Column("name", gettext_lazy("Name"), True, "王芳"),
+            Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
+            Column("phone", gettext_lazy("Mobile"), False, "13800000000", PHONE),
+            Column("subjects", gettext_lazy("Subjects"), False, "英语"),
+            Column("honour_level", gettext_lazy("Honour level"), False, "无 / 县级 / 市级 / 省级"),
+            NATIONAL_ID,
+        ),
+        lambda rows, user, errors: _plan_people(rows, user, errors, PersonKind.TEACHER),
+    ),
+    ImportKind(
+        "students",
+        gettext_lazy("Students (class rosters)"),
+        (
+            SCHOOL_CODE,
+            GRADE,
+            Column("class_name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
+            Column(
+                "number",
+                gettext_lazy("Student number"),
+                True,
+                "G330127201501010011",
+                ("学号", "学籍号", "全国学籍号"),
             ),
-            _plan_classes,
-        ),
-        ImportKind(
-            "teachers",
-            gettext_lazy("Teachers"),
-            (
-                SCHOOL_CODE,
-                Column("number", gettext_lazy("Staff number"), True, "T0001"),
-                Column("name", gettext_lazy("Name"), True, "王芳"),
-                Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
-                Column("phone", gettext_lazy("Mobile"), False, "13800000000", PHONE),
-                Column("subjects", gettext_lazy("Subjects"), False, "英语"),
-                Column("honour_level", gettext_lazy("Honour level"), False, "无 / 县级 / 市级 / 省级"),
-                NATIONAL_ID,
+            Column("name", gettext_lazy("Name"), True, "李明"),
+            Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
+            NATIONAL_ID,
+            Column("guardian_name", gettext_lazy("Guardian name"), aliases=("家长姓名", "监护人")),
+            Column(
+                "guardian_phone",
+                gettext_lazy("Guardian mobile"),
+                aliases=("家长手机", "家长电话", "监护人电话"),
             ),
-            lambda rows, user, errors: _plan_people(rows, user, errors, PersonKind.TEACHER),
         ),
-        ImportKind(
-            "students",
-            gettext_lazy("Students (class rosters)"),
-            (
-                SCHOOL_CODE,
-                GRADE,
-                Column("class_name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
-                Column(
-                    "number",
-                    gettext_lazy("Student number"),
-                    True,
-                    "G330127201501010011",
-                    ("学号", "学籍号", "全国学籍号"),
-                ),
-                Column("name", gettext_lazy("Name"), True, "李明"),
-                Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
-                NATIONAL_ID,
-                Column("guardian_name", gettext_lazy("Guardian name"), aliases=("家长姓名", "监护人")),
-                Column(
-                    "guardian_phone",
-                    gettext_lazy("Guardian mobile"),
-                    aliases=("家长手机", "家长电话", "监护人电话"),
-                ),
-            ),
-            lambda rows, user, errors: _plan_people(rows, user, errors, PersonKind.STUDENT),
-        ),
-    )
-}
+        lambda rows, user, errors: _plan_people(rows, user, errors, PersonKind.STUDENT),
+    ),
+)
 
 
-def register_import_kind(kind: ImportKind) -> None:
-    """Add an import kind owned by another app (called from its ``AppConfig.ready``).
-
-    The organisation does not depend on the apps that extend its import page; they register here.
-    Registering the same kind twice is harmless; a different kind under a taken key is a mistake.
-    """
-    registered = IMPORT_KINDS.setdefault(kind.key, kind)
-    if registered is not kind:
-        raise ValueError(f"import kind {kind.key!r} is already registered")
-
-
-def check_file(kind: ImportKind, table: list[list[str]], user) -> tuple[ImportResult, Plan | None]:
-    """Check every row; return the result (with all errors) and, for a clean file, the plan to save."""
-    result = ImportResult(kind=kind.key)
-    while table and not any(table[-1]):
-        table.pop()
-    if not table or not any(table[0]):
-        raise ImportFileError(_("The file is empty: the first row must hold the column titles."))
-    header = [_normalise_header(cell) for cell in table[0]]
-    positions: dict[str, int] = {}
-    for column in kind.columns:
-        for index, name in enumerate(header):
-            if name and name in column.header_names():
-                positions[column.key] = index
-                break
-    missing = [str(c.label) for c in kind.columns if c.required and c.key not in positions]
-    if missing:
-        raise ImportFileError(
-            _("Missing column(s): %(columns)s. Download the template to see the expected columns.")
-            % {"columns": "、".join(missing)}
-        )
-    # A column we don't know would be silently dropped: refuse the file rather than lose what it holds.
-    unknown = [str(cell) for index, cell in enumerate(table[0]) if cell and index not in positions.values()]
-    if unknown:
-        raise ImportFileError(
-            _("Unknown column(s): %(columns)s. Use the column titles of the template.")
-            % {"columns": "、".join(unknown)}
-        )
-    columns = {c.key: c for c in kind.columns if c.key in positions}
-    rows = []
-    for row_number, cells in enumerate(table[1:], start=2):
-        if not any(cells):
-            continue
-        values = {key: (cells[index] if index < len(cells) else "") for key, index in positions.items()}
-        rows.append((row_number, values, columns))
-    if not rows:
-        raise ImportFileError(_("The file has column titles but no data rows."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("At most %(n)d rows per file; please split the file.") % {"n": MAX_ROWS})
-    result.rows = len(rows)
-    plan = kind.planner(rows, user, result.errors)
-    result.errors.sort(key=lambda e: e.row)
-    return result, (None if result.errors else plan)
-
-
-def template_workbook(kind: ImportKind) -> Workbook:
-    """An .xlsx template: the column titles (required ones marked *) and a sheet of notes with examples."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(kind.label)[:31]
-    sheet.append([f"{c.label}{'*' if c.required else ''}" for c in kind.columns])
-    for index, _column in enumerate(kind.columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 18
-    notes = workbook.create_sheet(_("Notes"))
-    notes.append([_("Column"), _("Required"), _("Example / allowed values")])
-    for column in kind.columns:
-        notes.append([str(column.label), _("yes") if column.required else "", str(column.hint)])
-    notes.append([])
-    notes.append(
-        [
-            _(
-                "Fill in the first sheet only. A file with any wrong row imports nothing; fix the rows "
-                "listed and upload the whole file again."
-            )
-        ]
-    )
-    return workbook
-
-
-def template_csv(kind: ImportKind) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([f"{c.label}{'*' if c.required else ''}" for c in kind.columns])
-    return "\ufeff" + buffer.getvalue()
+def register() -> None:
+    """Offer the organisation's kinds on the import page (called from ``OrgConfig.ready``)."""
+    for kind in ORG_IMPORT_KINDS:
+        register_import_kind(kind)

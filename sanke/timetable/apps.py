@@ -9,7 +9,7 @@ class TimetableConfig(AppConfig):
 
     def ready(self) -> None:
         # The import page belongs to sanke.org, which must not depend on this app: register our kind.
-        from sanke.org.imports import register_import_kind
+        from sanke.core.tabular_import import register_import_kind
         from sanke.timetable.imports import TIMETABLE_IMPORT
 
         register_import_kind(TIMETABLE_IMPORT)

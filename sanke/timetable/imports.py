@@ -2,7 +2,7 @@
 
 One row is one cell of a class's week: school, grade, class, weekday, period number (节次 of that
 school's grid), subject and, optionally, the teacher's staff number and the classroom. The rules are
-those of the other kinds (``sanke.org.imports``): every row is checked first and a file with any bad
+those of the other kinds (``sanke.core.tabular_import``): every row is checked first and a file with any bad
 row writes nothing. A row for a cell that already has an entry in the database REPLACES that entry
 (subject, teacher and classroom), so a school can re-import its corrected timetable; two rows for the
 same cell in one file are an error. Registered by ``TimetableConfig.ready`` so that sanke.org does not
@@ -16,18 +16,9 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanke.core.tabular_import import Column, ImportKind, Plan, RowChecker
 from sanke.org.choices import PersonKind
-from sanke.org.imports import (
-    CLASS_NAME,
-    GRADE,
-    SCHOOL_CODE,
-    Column,
-    ImportKind,
-    Plan,
-    RowChecker,
-    manageable_school,
-    parse_grade,
-)
+from sanke.org.imports import CLASS_NAME, GRADE, SCHOOL_CODE, manageable_school, parse_grade
 from sanke.org.models import ClassGroup, Classroom, Person
 from sanke.timetable.choices import Weekday
 from sanke.timetable.models import Period, TimetableEntry

@@ -19,9 +19,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from sanke.core.models import AuditEvent
+from sanke.core.tabular_import import IMPORT_KINDS, ImportFileError
 from sanke.org.actions import do_save_person
 from sanke.org.choices import Gender, HonourLevel, PersonKind, SchoolKind
-from sanke.org.imports import IMPORT_KINDS, ImportFileError, parse_grade
+from sanke.org.imports import parse_grade
 from sanke.org.models import ClassGroup, Grade, Person, School
 from sanke.testing import factories
 from sanke.testing.factories import with_bad_checksum

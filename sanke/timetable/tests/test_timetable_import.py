@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from sanke.core.models import AuditEvent
-from sanke.org.imports import IMPORT_KINDS, register_import_kind
+from sanke.core.tabular_import import IMPORT_KINDS, register_import_kind
 from sanke.testing.uploads import csv_upload, import_in_english, xlsx_upload
 from sanke.timetable.imports import TIMETABLE_IMPORT
 from sanke.timetable.models import TimetableEntry
