@@ -15,8 +15,8 @@ from sanke.core.audit import record_audit
 from sanke.live.access import Participant, may_send, participant
 from sanke.live.broadcast import send_event_on_commit
 from sanke.live.events import EventError, validate
+from sanke.live.media.rooms import release_room_on_commit
 from sanke.live.models import LessonEvent, LiveSession
-from sanke.live.rooms import release_room_on_commit
 from sanke.timetable.actions import do_mark_lesson_ended, do_mark_lesson_live, do_mark_lesson_missed
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson

@@ -13,10 +13,10 @@ from django.urls import reverse
 from sanke.core.access import access_object
 from sanke.live.access import participant
 from sanke.live.events import replay
-from sanke.live.janus import JanusError
-from sanke.live.media_server import choose_backend
+from sanke.live.media.backend import choose_backend
+from sanke.live.media.janus import JanusError
+from sanke.live.media.rooms import ensure_room
 from sanke.live.models import LessonEvent
-from sanke.live.rooms import ensure_room
 from sanke.live.selectors import classrooms_by_id, receiving_classrooms
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson

@@ -178,7 +178,7 @@ def main() -> int:
     env, world, lesson, xiajiang = demo_lesson(backend="janus", janus=True)
     from django.conf import settings
 
-    from sanke.live.media_server import janus_config
+    from sanke.live.media.config import janus_config
 
     var = Path(env["SANKE_VAR_DIR"])
     config = janus_config(  # as `make run` writes it: signed tokens only, rooms created by the platform only

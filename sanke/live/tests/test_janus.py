@@ -20,7 +20,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from sanke.live.janus import (
+from sanke.live.media.backend import choose_backend, forget_probes
+from sanke.live.media.config import janus_config
+from sanke.live.media.janus import (
     VIDEOROOM_MISSING_ELEMENT,
     VIDEOROOM_NO_SUCH_ROOM,
     VIDEOROOM_PLUGIN,
@@ -30,7 +32,6 @@ from sanke.live.janus import (
     JanusError,
     sign_token,
 )
-from sanke.live.media_server import choose_backend, forget_probes, janus_config
 from sanke.testing.servers import free_port
 
 START_TIMEOUT_SECONDS = 10
@@ -345,7 +346,7 @@ def _listening_addresses(port: int) -> set[str]:
 def test_each_lesson_is_placed_on_one_of_several_janus_instances(settings):
     from types import SimpleNamespace
 
-    from sanke.live.rooms import instance
+    from sanke.live.media.rooms import instance
 
     settings.SANKE_JANUS_URLS = ["http://a:8088/janus", "http://b:8088/janus"]
     settings.SANKE_JANUS_WS_URLS = ["ws://a:8188/", "ws://b:8188/"]

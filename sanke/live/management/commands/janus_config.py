@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sanke.live.media_server import janus_config
+from sanke.live.media.config import janus_config
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sanke.live.janus import JanusClient, JanusError, sign_token
+from sanke.live.media.janus import JanusClient, JanusError, sign_token
 
 log = logging.getLogger(__name__)
 ROOM_OFFSET = 100_000  # room numbers of lessons, clear of Janus' demo rooms

@@ -1,14 +1,4 @@
-"""Which media backend serves live lessons, and the configuration of the local Janus server.
-
-Two backends carry a lesson's video (ARCHITECTURE.md, "live media"):
-
-- ``janus``: a Janus VideoRoom per lesson; every classroom sends its streams once to Janus, which fans them
-  out. Django only creates and destroys the rooms (:mod:`sanke.live.janus`).
-- ``p2p``: no media server; the host exchanges streams directly with each receiving classroom (a star of
-  at most four), the platform being only the signaling server.
-
-``SANKE_MEDIA_BACKEND`` forces one; ``auto`` (the default) takes Janus when ``SANKE_JANUS_URL`` is set
-and the server answers, so a laptop without the ``janus`` package still holds lessons.
+"""The configuration of the local Janus server.
 
 :func:`janus_config` writes the configuration folder that ``make run`` (and the tests) start Janus with:
 Debian's templates from ``/etc/janus`` copied and edited, so that the running server offers only what
@@ -21,52 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
-from django.conf import settings
-
-from sanke.live.janus import JanusClient
-
-BACKENDS = ("janus", "p2p")
 JANUS_TEMPLATES = Path("/etc/janus")
-
-# How long a reachability answer is trusted. Short: a Janus that starts or dies is noticed quickly, and
-# a page that asks for the backend repeatedly does not probe each time.
-PROBE_TTL_SECONDS = 10.0
-PROBE_TIMEOUT_SECONDS = 0.5
-_probes: dict[tuple[str, str], tuple[float, bool]] = {}
-
-
-def choose_backend() -> str:
-    """``"janus"`` or ``"p2p"``, following ``SANKE_MEDIA_BACKEND`` (auto, janus, p2p)."""
-    forced = settings.SANKE_MEDIA_BACKEND
-    if forced in BACKENDS:
-        return forced
-    url = settings.SANKE_JANUS_URL
-    if url and janus_reachable(url, api_secret=settings.SANKE_JANUS_API_SECRET):
-        return "janus"
-    return "p2p"
-
-
-def janus_reachable(url: str, *, api_secret: str = "") -> bool:
-    """Whether Janus answers ``info`` at ``url``; the answer is cached for :data:`PROBE_TTL_SECONDS`."""
-    key = (url, api_secret)
-    now = time.monotonic()
-    cached = _probes.get(key)
-    if cached is not None and now - cached[0] < PROBE_TTL_SECONDS:
-        return cached[1]
-    reachable = JanusClient(url, api_secret=api_secret, timeout=PROBE_TIMEOUT_SECONDS).ping()
-    _probes[key] = (now, reachable)
-    return reachable
-
-
-def forget_probes() -> None:
-    """Drop cached reachability answers (tests, or after starting a Janus)."""
-    _probes.clear()
-
-
-# --- the local Janus configuration ---------------------------------------------------------------------
 
 KEEP_PLUGINS = {"libjanus_videoroom.so"}
 KEEP_TRANSPORTS = {"libjanus_http.so", "libjanus_websockets.so"}
@@ -167,7 +114,7 @@ def janus_config(
     # No demo rooms (the template's have a public secret): the platform creates a room per lesson.
     admin = f"\tadmin_key = {json.dumps(admin_key)}\n" if admin_key else ""
     (dest / "janus.plugin.videoroom.jcfg").write_text(
-        "# Written by Sanke (sanke/live/media_server.py): rooms are created per lesson over the API.\n"
+        "# Written by Sanke (sanke/live/media/config.py): rooms are created per lesson over the API.\n"
         f"general: {{\n{admin}}}\n"
     )
     return dest / "janus.jcfg"
