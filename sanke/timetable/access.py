@@ -2,13 +2,16 @@
 
 Read pages need a staff role (a teacher may also open their own teacher page); objects are fetched through
 ``access_object``, so a missing object and one out of scope look the same (404). A lesson may be moved or
-cancelled by whoever manages its host school and by the alliance's coordinator.
+cancelled by whoever manages its host school and by the alliance's coordinator; an alliance's series are
+defined, scheduled and accepted by whoever may manage the alliance (``sanke.alliances.access``).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from sanke.alliances.access import can_manage_alliance
+from sanke.alliances.models import Alliance
 from sanke.core.access import access_object, require
 from sanke.core.scoping import scope_for
 from sanke.org.choices import PersonKind
@@ -57,3 +60,9 @@ def access_lesson(user, pk, *, for_change: bool = False) -> Lesson:
 def visible_pks(model, user, pks) -> set[int]:
     """Which of ``pks`` the user may open (so a page links only to pages that will not refuse)."""
     return set(model.objects.visible_to(user).filter(pk__in=list(pks)).values_list("pk", flat=True))
+
+
+def access_managed_alliance(user, pk) -> Alliance:
+    """An alliance whose series the user may define, schedule and accept (404 out of scope, 403 if not
+    theirs to manage)."""
+    return access_object(Alliance, user, pk, allowed=lambda scope, a: can_manage_alliance(user, a))

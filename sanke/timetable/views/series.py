@@ -16,21 +16,18 @@ from django.views.decorators.http import require_POST
 
 from sanke.alliances.access import can_manage_alliance
 from sanke.alliances.models import Alliance
-from sanke.core.access import access_object, require
+from sanke.core.access import access_object
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page
 from sanke.core.scoping import scope_for
 from sanke.org.models import Region
 from sanke.policy.selectors import effective_policy
+from sanke.timetable.access import access_managed_alliance, require_staff
 from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
 from sanke.timetable.choices import SeriesStatus
 from sanke.timetable.forms.series import ScheduleForm, SeriesForm
 from sanke.timetable.models import SyncSeries
 from sanke.timetable.scheduling.explanations import explanation_lines
-
-
-def _staff(request):
-    require(scope_for(request.user).is_staff_role)
 
 
 def _series_rows(alliance):
@@ -62,7 +59,7 @@ def _ends_vs_policy(alliance, rows):
 
 @login_required
 def alliance_detail(request, pk):
-    _staff(request)
+    require_staff(request.user)
     alliance = access_object(
         Alliance, request.user, pk, queryset=Alliance.objects.select_related("host_school__region", "region")
     )
@@ -87,15 +84,9 @@ def alliance_detail(request, pk):
     )
 
 
-def _access_managed(request, pk):
-    return access_object(
-        Alliance, request.user, pk, allowed=lambda scope, a: can_manage_alliance(request.user, a)
-    )
-
-
 @login_required
 def series_create(request, alliance_pk):
-    alliance = _access_managed(request, alliance_pk)
+    alliance = access_managed_alliance(request.user, alliance_pk)
     target = effective_policy(alliance.host_school.region).weekly_sync_lessons_per_end
     form = SeriesForm(
         request.POST or None, alliance=alliance, initial={"lessons_per_week": min(target or 2, 2)}
@@ -160,7 +151,7 @@ def _run(request, series_list):
 @login_required
 @require_POST
 def alliance_schedule(request, pk):
-    alliance = _access_managed(request, pk)
+    alliance = access_managed_alliance(request.user, pk)
     _run(request, list(alliance.series.exclude(status=SeriesStatus.ACCEPTED)))
     return redirect("alliances:detail", pk=alliance.pk)
 
@@ -168,7 +159,7 @@ def alliance_schedule(request, pk):
 @login_required
 @require_POST
 def alliance_accept(request, pk):
-    alliance = _access_managed(request, pk)
+    alliance = access_managed_alliance(request.user, pk)
     _accept(request, alliance.series.filter(status=SeriesStatus.PROPOSED))
     return redirect("alliances:detail", pk=alliance.pk)
 
