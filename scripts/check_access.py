@@ -55,6 +55,7 @@ def offences(path: Path) -> list[str]:
         return any(MARK in lines[n - 1] for n in range(max(first - 1, 1), last + 1))
 
     exempt: set[int] = set()  # ids of expressions the kernel scopes anyway
+    handed: set[str] = set()  # names of querysets handed to access_object
     for node in ast.walk(tree):
         # access_object(Model, user, pk, queryset=Model.objects.select_related(...)) applies the scope
         if (
@@ -62,6 +63,10 @@ def offences(path: Path) -> list[str]:
             and getattr(node.func, "id", getattr(node.func, "attr", "")) in ACCESSORS
         ):
             exempt.update(id(n) for k in node.keywords if k.arg == "queryset" for n in ast.walk(k.value))
+            # queryset = Model.objects.select_related(...); access_object(..., queryset=queryset)
+            handed.update(
+                k.value.id for k in node.keywords if k.arg == "queryset" and isinstance(k.value, ast.Name)
+            )
         # class SchoolViewSet(ScopedViewSet): queryset = School.objects...  (get_queryset scopes it)
         if isinstance(node, ast.ClassDef) and any(
             getattr(b, "id", getattr(b, "attr", "")) in SCOPED_BASES for b in node.bases
@@ -71,6 +76,9 @@ def offences(path: Path) -> list[str]:
                     getattr(t, "id", "") == "queryset" for t in item.targets
                 ):
                     exempt.update(id(n) for n in ast.walk(item.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) in handed for t in node.targets):
+            exempt.update(id(n) for n in ast.walk(node.value))
     for node in ast.walk(tree):
         if id(node) in exempt:
             continue

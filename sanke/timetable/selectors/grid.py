@@ -91,6 +91,7 @@ class _GridBuilder:
         self.school = school
         self.title = title
         self.subtitle = subtitle
+        # scope: the periods of a school the caller fetched through the kernel
         self.periods = list(Period.objects.filter(school=school).order_by("number")) if school else []
         self.cells = {(day, p.number): GridCell(day) for p in self.periods for day in SCHOOL_WEEK}
         self.unplaced: list[tuple[str, GridItem]] = []
@@ -182,9 +183,11 @@ def _receiver_period(slot: SeriesSlot, class_group) -> int | None:
     return int(number) if number is not None else None
 
 
-def _slots(series_filter: Q):
+def _slots(user, series_filter: Q):
+    """Weekly slots of the series ``user`` may see (slots follow their series)."""
+    visible = SyncSeries.objects.visible_to(user).values("pk")
     return (
-        SeriesSlot.objects.filter(series_filter)
+        SeriesSlot.objects.filter(series_filter, series__in=visible)  # scope: narrowed to visible series
         .select_related(
             "series__host_teacher",
             "series__host_classroom__school",
@@ -196,9 +199,10 @@ def _slots(series_filter: Q):
     )
 
 
-def _entries(entry_filter: Q):
+def _entries(user, entry_filter: Q):
     return (
-        TimetableEntry.objects.filter(entry_filter)
+        TimetableEntry.objects.visible_to(user)
+        .filter(entry_filter)
         .select_related("period", "teacher", "classroom", "class_group__grade")
         .order_by("weekday", "period__number", "class_group_id")
     )
@@ -217,67 +221,68 @@ def school_week(school, user) -> WeekGrid:
     """The school's week: every class's timetable, the sync lessons it hosts (in the host period) and the
     ones its classes receive (in their own periods). Only series of alliances the user may see."""
     builder = _GridBuilder(school, school.name)
-    for entry in _entries(Q(class_group__school=school)):
+    for entry in _entries(user, Q(class_group__school=school)):
         builder.add(
             entry.weekday, entry.period.number, _entry_item(entry, show_class=True, show_teacher=False)
         )
     visible = SyncSeries.objects.visible_to(user)
     class_ids = set(school.class_groups.values_list("pk", flat=True))
-    for slot in _slots(Q(series__in=visible, series__host_classroom__school=school)):
+    for slot in _slots(user, Q(series__in=visible, series__host_classroom__school=school)):
         builder.add(slot.weekday, slot.host_period.number, _host_item(slot))
-    receiving = _slots(Q(series__in=visible, series__receiving_classes__school=school)).distinct()
+    receiving = _slots(user, Q(series__in=visible, series__receiving_classes__school=school)).distinct()
     _add_receiving(builder, receiving, class_ids)
     return builder.build()
 
 
-def class_week(class_group) -> WeekGrid:
+def class_week(class_group, user) -> WeekGrid:
     """A class's week: its timetable plus the sync lessons it receives, in its own school's periods."""
     builder = _GridBuilder(class_group.school, str(class_group), class_group.school.name)
-    for entry in _entries(Q(class_group=class_group)):
+    for entry in _entries(user, Q(class_group=class_group)):
         builder.add(entry.weekday, entry.period.number, _entry_item(entry))
     _add_receiving(
-        builder, _slots(Q(series__receiving_classes=class_group)), {class_group.pk}, show_class=False
+        builder, _slots(user, Q(series__receiving_classes=class_group)), {class_group.pk}, show_class=False
     )
     return builder.build()
 
 
-def teacher_week(person) -> WeekGrid:
+def teacher_week(person, user) -> WeekGrid:
     """A teacher's week: the classes they teach and the sync lessons they host."""
     builder = _GridBuilder(person.school, person.name, person.school.name if person.school else "")
-    for entry in _entries(Q(teacher=person)):
+    for entry in _entries(user, Q(teacher=person)):
         builder.add(
             entry.weekday, entry.period.number, _entry_item(entry, show_class=True, show_teacher=False)
         )
-    for slot in _slots(Q(series__host_teacher=person)):
+    for slot in _slots(user, Q(series__host_teacher=person)):
         builder.add(slot.weekday, slot.host_period.number, _host_item(slot, show_teacher=False))
     return builder.build()
 
 
-def classroom_week(classroom) -> WeekGrid:
+def classroom_week(classroom, user) -> WeekGrid:
     """A classroom's week: entries held there (and its home class's entries without a room), the sync
     lessons it hosts, and the ones its home class receives there."""
     builder = _GridBuilder(classroom.school, classroom.name, classroom.school.name)
     room = Q(classroom=classroom)
     if classroom.home_class_id:
         room |= Q(class_group_id=classroom.home_class_id, classroom__isnull=True)
-    for entry in _entries(room):
+    for entry in _entries(user, room):
         builder.add(entry.weekday, entry.period.number, _entry_item(entry, show_class=True))
-    for slot in _slots(Q(series__host_classroom=classroom)):
+    for slot in _slots(user, Q(series__host_classroom=classroom)):
         builder.add(slot.weekday, slot.host_period.number, _host_item(slot))
     if classroom.home_class_id:
-        receiving = _slots(Q(series__receiving_classes=classroom.home_class_id))
+        receiving = _slots(user, Q(series__receiving_classes=classroom.home_class_id))
         _add_receiving(builder, receiving, {classroom.home_class_id})
     return builder.build()
 
 
-def alliance_week(alliance) -> list[WeekGrid]:
+def alliance_week(alliance, user) -> list[WeekGrid]:
     """One grid per school of the alliance, each showing the alliance's slots in that school's own
     periods: the host school first, then the receiving schools."""
     from sanke.org.models import School
 
-    slots = list(_slots(Q(series__alliance=alliance)))
+    slots = list(_slots(user, Q(series__alliance=alliance)))
     receiver_school_ids = {c.school_id for slot in slots for c in slot.series.receiving_classes.all()}
     member_ids = set(alliance.members.values_list("school_id", flat=True))
+    # scope: the member schools of an alliance the caller sees (named on its grid)
     schools = School.objects.filter(pk__in=member_ids | receiver_school_ids).exclude(
         pk=alliance.host_school_id
     )

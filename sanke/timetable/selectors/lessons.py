@@ -17,8 +17,9 @@ from sanke.timetable.models import Lesson, Period, SyncSeries, minutes_of
 
 
 def lesson_queryset():
-    """Lessons with what their rows show, ready for lists and detail pages."""
-    return Lesson.objects.select_related(
+    """Lessons with what their rows show, ready for lists and detail pages (callers narrow it to a scope:
+    ``access_object(..., queryset=lesson_queryset())`` or ``filter(pk__in=<a visible_to queryset>)``)."""
+    return Lesson.objects.select_related(  # scope: narrowed by every caller (see the docstring)
         "series__alliance",
         "series__host_teacher",
         "series__host_classroom__school__region",
@@ -53,24 +54,38 @@ def upcoming_lessons(lessons, *, limit: int = 10):
     )
 
 
-def teacher_lessons(person):
-    return Lesson.objects.filter(series__host_teacher=person)
+def _visible(user, query: Q):
+    """Visible lessons matching ``query`` (a subquery: joins through receiving classes add no duplicates)."""
+    visible = Lesson.objects.visible_to(user)
+    return visible.filter(pk__in=visible.filter(query).values("pk"))
 
 
-def classroom_lessons(classroom):
+def teacher_lessons(user, person):
+    """The lessons ``person`` teaches that ``user`` may see."""
+    return Lesson.objects.visible_to(user).filter(series__host_teacher=person)
+
+
+def classroom_lessons(user, classroom):
+    """The lessons hosted in or received by ``classroom`` that ``user`` may see."""
     query = Q(series__host_classroom=classroom)
     if classroom.home_class_id:
         query |= Q(series__receiving_classes=classroom.home_class_id)
-    return Lesson.objects.filter(pk__in=Lesson.objects.filter(query).values("pk"))
+    return Lesson.objects.visible_to(user).filter(
+        pk__in=Lesson.objects.visible_to(user).filter(query).values("pk")
+    )
 
 
-def class_lessons(class_group):
-    return Lesson.objects.filter(series__receiving_classes=class_group)
+def class_lessons(user, class_group):
+    """The lessons ``class_group`` receives that ``user`` may see."""
+    return Lesson.objects.visible_to(user).filter(series__receiving_classes=class_group)
 
 
-def school_lessons(school):
+def school_lessons(user, school):
+    """The lessons ``school`` hosts or receives that ``user`` may see."""
     query = Q(series__host_classroom__school=school) | Q(series__receiving_classes__school=school)
-    return Lesson.objects.filter(pk__in=Lesson.objects.filter(query).values("pk"))
+    return Lesson.objects.visible_to(user).filter(
+        pk__in=Lesson.objects.visible_to(user).filter(query).values("pk")
+    )
 
 
 @dataclass
@@ -87,6 +102,7 @@ def receiving_ends(lesson: Lesson) -> list[ReceivingEnd]:
     ends = []
     classes = list(lesson.series.receiving_classes.all())
     periods: dict[int, list[Period]] = {}
+    # scope: the periods of the receiving schools of a lesson the caller holds
     for period in Period.objects.filter(school_id__in={c.school_id for c in classes}).order_by("number"):
         periods.setdefault(period.school_id, []).append(period)
     for class_group in classes:

@@ -93,7 +93,7 @@ def test_receiving_period_follows_the_slot_not_the_clock(world, county_admin):
     slot = SyncSeries.objects.get(subject="英语").slots.get(weekday=2)
     slot.receiver_periods = {**slot.receiver_periods, str(world.classes["xiajiang-4"].pk): 4}
     slot.save()
-    grid = selectors.class_week(world.classes["xiajiang-4"])
+    grid = selectors.class_week(world.classes["xiajiang-4"], world.users["county_admin"])
     assert [i.subject for i in sync_items(grid, 2, 4)] == ["英语"]
     assert not sync_items(grid, 2, 3)
 
@@ -119,11 +119,16 @@ def test_proposed_slots_are_shown_and_marked(world, county_admin):
     assert [(i.role, i.proposed) for i in host_items] == [("host", True)]
     assert [(i.role, i.proposed) for i in central_items] == [("receiver", True)]
     # the accepted English slots stay unmarked
-    assert not any(i.proposed for i in sync_items(selectors.class_week(world.classes["longjing-3"]), 2, 3))
+    assert not any(
+        i.proposed
+        for i in sync_items(
+            selectors.class_week(world.classes["longjing-3"], world.users["county_admin"]), 2, 3
+        )
+    )
 
 
 def test_teacher_week_has_their_classes_and_the_lessons_they_host(world):
-    grid = selectors.teacher_week(world.people["teacher"])
+    grid = selectors.teacher_week(world.people["teacher"], world.users["county_admin"])
     assert [i.subject for i in grid.cell(1, 3)] == ["英语"]  # their own class, Monday period 3
     assert not grid.cell(1, 3)[0].is_sync
     assert [(i.subject, i.role) for i in grid.cell(2, 3)] == [("英语", "host")]
@@ -131,15 +136,15 @@ def test_teacher_week_has_their_classes_and_the_lessons_they_host(world):
 
 
 def test_classroom_week_shows_what_its_home_class_receives_there(world):
-    grid = selectors.classroom_week(world.classrooms["longjing"])
+    grid = selectors.classroom_week(world.classrooms["longjing"], world.users["county_admin"])
     assert [(i.subject, i.role) for i in sync_items(grid, 4, 3)] == [("英语", "receiver")]
     assert [i.subject for i in grid.cell(1, 1)] == ["语文"]
-    studio = selectors.classroom_week(world.classrooms["host-studio"])
+    studio = selectors.classroom_week(world.classrooms["host-studio"], world.users["county_admin"])
     assert [(i.subject, i.role) for i in sync_items(studio, 2, 3)] == [("英语", "host")]
 
 
 def test_alliance_week_has_one_grid_per_school_in_its_own_periods(world):
-    grids = selectors.alliance_week(english(world))
+    grids = selectors.alliance_week(english(world), world.users["county_admin"])
     by_name = {grid.school.name: grid for grid in grids}
     assert grids[0].school == world.schools["host"]
     assert set(by_name) == {"千岛湖镇第一小学", "枫树岭镇中心小学", "龙井教学点", "下姜教学点"}
@@ -153,7 +158,7 @@ def test_alliance_week_has_one_grid_per_school_in_its_own_periods(world):
 def test_alliance_grid_include_renders_on_its_own(world):
     from django.template.loader import render_to_string
 
-    grid = selectors.alliance_week(english(world))[2]
+    grid = selectors.alliance_week(english(world), world.users["county_admin"])[2]
     html = render_to_string("timetable/_week_grid.html", {"grid": grid})
     assert 'data-testid="week-grid"' in html and "英语" in html
 

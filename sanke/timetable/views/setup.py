@@ -237,6 +237,7 @@ def _int(text) -> int | None:
 
 
 def _subjects(school) -> list[str]:
+    # scope: subject names used at a school the caller fetched through the kernel
     used = TimetableEntry.objects.filter(class_group__school=school).values_list("subject", flat=True)
     return sorted(set(COMMON_SUBJECTS) | set(used))
 
@@ -261,9 +262,11 @@ def entry_create(request, class_pk):
     class_group = _access_class(request, class_pk)
     weekday, period_id = _int(request.GET.get("weekday")), _int(request.GET.get("period"))
     if request.method == "GET" and weekday and period_id:
-        existing = TimetableEntry.objects.filter(
-            class_group=class_group, weekday=weekday, period_id=period_id
-        ).first()
+        existing = (
+            TimetableEntry.objects.visible_to(request.user)
+            .filter(class_group=class_group, weekday=weekday, period_id=period_id)
+            .first()
+        )
         if existing is not None:  # the cell is taken meanwhile: edit it instead of failing on save
             return redirect("timetable:entry_edit", pk=existing.pk)
     form = EntryForm(

@@ -13,7 +13,6 @@ from sanke.core.access import access_object
 from sanke.org.models import ClassGroup, School
 from sanke.timetable import ical, selectors
 from sanke.timetable.access import access_classroom, access_teacher, require_staff
-from sanke.timetable.models import Lesson
 
 
 def _feed_links(request, kind: str, pk: int) -> dict:
@@ -30,7 +29,7 @@ def school_week(request, pk):
     require_staff(request.user)
     school = access_object(School, request.user, pk, queryset=School.objects.select_related("region"))
     class_groups = school.class_groups.select_related("grade").order_by("grade__number", "name")
-    lessons = selectors.school_lessons(school).filter(pk__in=Lesson.objects.visible_to(request.user))
+    lessons = selectors.school_lessons(request.user, school)
     return render(
         request,
         "timetable/school_week.html",
@@ -55,8 +54,8 @@ def class_week(request, pk):
         "timetable/class_week.html",
         {
             "class_group": class_group,
-            "grid": selectors.class_week(class_group),
-            "lessons": selectors.upcoming_lessons(selectors.class_lessons(class_group)),
+            "grid": selectors.class_week(class_group, request.user),
+            "lessons": selectors.upcoming_lessons(selectors.class_lessons(request.user, class_group)),
         },
     )
 
@@ -70,8 +69,8 @@ def teacher_week(request, pk):
         "timetable/teacher_week.html",
         {
             "person": person,
-            "grid": selectors.teacher_week(person),
-            "lessons": selectors.upcoming_lessons(selectors.teacher_lessons(person)),
+            "grid": selectors.teacher_week(person, request.user),
+            "lessons": selectors.upcoming_lessons(selectors.teacher_lessons(request.user, person)),
             **_feed_links(request, ical.TEACHER, person.pk),
         },
     )
@@ -86,8 +85,8 @@ def classroom_week(request, pk):
         "timetable/classroom_week.html",
         {
             "classroom": classroom,
-            "grid": selectors.classroom_week(classroom),
-            "lessons": selectors.upcoming_lessons(selectors.classroom_lessons(classroom)),
+            "grid": selectors.classroom_week(classroom, request.user),
+            "lessons": selectors.upcoming_lessons(selectors.classroom_lessons(request.user, classroom)),
             **_feed_links(request, ical.CLASSROOM, classroom.pk),
         },
     )
@@ -102,5 +101,5 @@ def alliance_week(request, pk):
     return render(
         request,
         "timetable/alliance_week.html",
-        {"alliance": alliance, "grids": selectors.alliance_week(alliance)},
+        {"alliance": alliance, "grids": selectors.alliance_week(alliance, request.user)},
     )
