@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from sanke.accounts.models import RoleAssignment, User
 from sanke.core.audit import record_audit
 from sanke.core.scoping import forget_scope, scope_for
 from sanke.org.actions import do_link_account
+from sanke.org.models import Classroom
 
 
 def can_grant(acting_user, assignment: RoleAssignment) -> bool:
@@ -28,7 +30,9 @@ def can_grant(acting_user, assignment: RoleAssignment) -> bool:
         return True
     if assignment.region_id:
         return scope.can_manage_region(assignment.region)
-    school = assignment.school or (assignment.classroom.school if assignment.classroom_id else None)
+    school = assignment.school or (
+        cast(Classroom, assignment.classroom).school if assignment.classroom_id else None
+    )
     if school is None or not scope.can_manage_school(school):
         return False
     if assignment.role in ADMIN_ROLES:

@@ -17,4 +17,7 @@ class SankeUserAdmin(UserAdmin):
 
     inlines = [RoleAssignmentInline]
     list_display = ["username", "display_name", "is_active", "is_superuser", "last_login"]
-    fieldsets = UserAdmin.fieldsets + (("Sanke", {"fields": ("display_name", "must_change_password")}),)
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Sanke", {"fields": ("display_name", "must_change_password")}),
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -30,9 +32,12 @@ class GrantRoleForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.visible_to(user, CHANGE)
-        self.fields["school"].queryset = School.objects.visible_to(user, CHANGE).select_related("region")
-        self.fields["classroom"].queryset = (
+        region = cast(forms.ModelChoiceField, self.fields["region"])
+        region.queryset = Region.objects.visible_to(user, CHANGE)
+        school = cast(forms.ModelChoiceField, self.fields["school"])
+        school.queryset = School.objects.visible_to(user, CHANGE).select_related("region")
+        classroom = cast(forms.ModelChoiceField, self.fields["classroom"])
+        classroom.queryset = (
             Classroom.objects.visible_to(user).filter(school__in=School.objects.visible_to(user, CHANGE))
         ).select_related("school")
         self.fields["region"].help_text = _(
@@ -55,7 +60,7 @@ class CreateAccountForm(forms.Form):
     password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput)
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data, never None
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
@@ -86,7 +91,7 @@ class NewAccountForm(GrantRoleForm):
         return username
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data, never None
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data

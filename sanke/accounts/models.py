@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -42,14 +44,17 @@ class UserQuerySet(ScopedQuerySet):
         return managed | models.Q(pk=user.pk) if action == VIEW else managed
 
 
-class SankeUserManager(UserManager.from_queryset(UserQuerySet)):
+# The mypy plugin of django-stubs builds from_queryset() managers, but not as a base class here: auth.models
+# and this module import each other, and mypy gives up on the deferred class (python/mypy#17402). The
+# manager's methods type as Any.
+class SankeUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     pass
 
 
 class User(AbstractUser):
     """A login. The person behind it (name, school, ids) is ``org.Person``; what it may do is its roles."""
 
-    objects = SankeUserManager()
+    objects: ClassVar[SankeUserManager] = SankeUserManager()
 
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)

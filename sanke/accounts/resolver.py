@@ -8,12 +8,27 @@ classroom only.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from sanke.accounts.choices import ADMIN_ROLES, STAFF_ROLES, Role
 from sanke.accounts.models import RoleAssignment
 from sanke.core.scoping import Scope
 from sanke.org.models import School
 
-_ROLE_GROUPS = {
+
+class _RoleGroups(TypedDict):
+    """The role values the kernel's ``Scope`` groups by (it gives them no other meaning)."""
+
+    staff_roles: frozenset[str]
+    admin_roles: frozenset[str]
+    bureau_admin_role: str
+    operator_roles: frozenset[str]
+    terminal_role: str
+    student_role: str
+    guardian_role: str
+
+
+_ROLE_GROUPS: _RoleGroups = {
     "staff_roles": frozenset(STAFF_ROLES),
     "admin_roles": frozenset(ADMIN_ROLES),
     "bureau_admin_role": Role.BUREAU_ADMIN.value,

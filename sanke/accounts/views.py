@@ -228,7 +228,8 @@ def role_revoke(request, pk):
     return redirect(request.POST.get("next") or reverse("accounts:role_list"))
 
 
-DEFAULT_ROLE = {
+# Keyed by the stored kind value (``Person.kind`` is a plain str; PersonKind members equal it).
+DEFAULT_ROLE: dict[str, Role] = {
     PersonKind.TEACHER: Role.TEACHER,
     PersonKind.STUDENT: Role.STUDENT,
     PersonKind.GUARDIAN: Role.GUARDIAN,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -39,7 +40,7 @@ def form_page(
     form,
     *,
     save: Callable,
-    success_url: Callable[[object], str] | str,
+    success_url: Callable[[Any], str] | str,
     title: str,
     success_message: str = "",
     template: str = "core/form.html",

@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -155,11 +156,17 @@ class RowChecker:
         return lookup[value.lower()]
 
 
+class Placed(Protocol):
+    """What a plan step saves: an object that says where it sits in the organisation (for the audit row)."""
+
+    def audit_placement(self) -> tuple[str, Any]: ...
+
+
 @dataclass
 class Plan:
     """What a clean file will create, in order, once every row has passed."""
 
-    steps: list[tuple[int, Callable[[], object]]] = field(default_factory=list)  # (row number, save)
+    steps: list[tuple[int, Callable[[], Placed]]] = field(default_factory=list)  # (row number, save)
 
 
 @dataclass(frozen=True)
@@ -246,11 +253,12 @@ def run_import(kind: ImportKind, uploaded, *, acting_user, audit_action: str) ->
     row = 0
     try:
         with transaction.atomic():
-            first = None
+            first: Placed | None = None
             for row, step in plan.steps:  # noqa: B007  (the except clause reports the failing row)
                 created = step()
                 first = first or created
                 result.created += 1
+            assert first is not None  # a clean file has data rows, and every row plans a step
             region_code, school = first.audit_placement()
             record_audit(
                 acting_user,

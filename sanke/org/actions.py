@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
@@ -16,7 +18,10 @@ class OrgActionError(Exception):
     """A change the organisation cannot take; the message is meant for the user."""
 
 
-def _save(obj: models.Model, noun: str, *, acting_user, changes: dict | None = None) -> models.Model:
+_M = TypeVar("_M", bound=models.Model)
+
+
+def _save(obj: _M, noun: str, *, acting_user, changes: dict | None = None) -> _M:
     created = obj.pk is None
     with transaction.atomic():
         obj.full_clean()

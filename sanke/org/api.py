@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from sanke.core.scoping import scope_for
+from sanke.core.scoping import ScopedQuerySet, scope_for
 from sanke.org import filters
 from sanke.org.models import ClassGroup, Classroom, Person, Region, School
 
@@ -83,6 +83,7 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists and details restricted to the caller's scope; staff roles only (except ``open_to_all``)."""
 
     open_to_all = False
+    queryset: ScopedQuerySet  # set by every subclass (a scoped model's queryset)
 
     def get_queryset(self):
         if not self.open_to_all and not scope_for(self.request.user).is_staff_role:

@@ -8,9 +8,13 @@ class RegionLevel(models.TextChoices):
     COUNTY = "county", _("County")
 
 
-# Significant digits of a GB/T 2260 code at each level: 33 / 3301 / 330127.
-PREFIX_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.COUNTY: 6}
-PARENT_LEVEL = {RegionLevel.CITY: RegionLevel.PROVINCE, RegionLevel.COUNTY: RegionLevel.CITY}
+# Significant digits of a GB/T 2260 code at each level: 33 / 3301 / 330127. Keyed by the stored level
+# value (a plain str on a model instance; a RegionLevel member is equal to it and hashes the same).
+PREFIX_LENGTH: dict[str, int] = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.COUNTY: 6}
+PARENT_LEVEL: dict[str, RegionLevel] = {
+    RegionLevel.CITY: RegionLevel.PROVINCE,
+    RegionLevel.COUNTY: RegionLevel.CITY,
+}
 
 
 class SchoolKind(models.TextChoices):

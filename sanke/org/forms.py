@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,8 @@ class RegionForm(forms.ModelForm):
         manageable = list(Region.objects.visible_to(user, CHANGE).values_list("pk", flat=True))
         if self.instance.parent_id:
             manageable.append(self.instance.parent_id)  # a county admin edits their county, not its parent
-        self.fields["parent"].queryset = Region.objects.filter(pk__in=manageable)
+        parent = cast(forms.ModelChoiceField, self.fields["parent"])
+        parent.queryset = Region.objects.filter(pk__in=manageable)
         if self.instance.pk:
             # Moving a region or changing its code would re-scope every grant below it: not here.
             for name in ("parent", "level", "code"):
@@ -50,8 +53,10 @@ class SchoolForm(forms.ModelForm):
             regions.append(self.instance.region_id)
             self.fields["region"].disabled = True  # school admins may edit their school, not move it
             self.fields["code"].disabled = True
-        self.fields["region"].queryset = Region.objects.filter(pk__in=regions)
-        self.fields["central_school"].queryset = (
+        region = cast(forms.ModelChoiceField, self.fields["region"])
+        region.queryset = Region.objects.filter(pk__in=regions)
+        central_school = cast(forms.ModelChoiceField, self.fields["central_school"])
+        central_school.queryset = (
             School.objects.visible_to(user).exclude(kind=SchoolKind.TEACHING_POINT).select_related("region")
         )
 
@@ -70,8 +75,10 @@ class ClassGroupForm(forms.ModelForm):
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.school = school
-        self.fields["grade"].queryset = school.grades.all()
-        self.fields["head_teacher"].queryset = school.people.filter(kind=PersonKind.TEACHER)
+        grade = cast(forms.ModelChoiceField, self.fields["grade"])
+        grade.queryset = school.grades.all()
+        head_teacher = cast(forms.ModelChoiceField, self.fields["head_teacher"])
+        head_teacher.queryset = school.people.filter(kind=PersonKind.TEACHER)
 
 
 class ClassroomForm(forms.ModelForm):
@@ -90,7 +97,8 @@ class ClassroomForm(forms.ModelForm):
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.school = school
-        self.fields["home_class"].queryset = school.class_groups.select_related("grade")
+        home_class = cast(forms.ModelChoiceField, self.fields["home_class"])
+        home_class.queryset = school.class_groups.select_related("grade")
 
 
 class EquipmentForm(forms.ModelForm):
@@ -132,8 +140,10 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.school = school
-        self.fields["class_group"].queryset = school.class_groups.select_related("grade")
-        self.fields["kind"].choices = [c for c in PersonKind.choices if c[0] != PersonKind.STAFF] + [
+        class_group = cast(forms.ModelChoiceField, self.fields["class_group"])
+        class_group.queryset = school.class_groups.select_related("grade")
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [c for c in PersonKind.choices if c[0] != PersonKind.STAFF] + [
             (PersonKind.STAFF, PersonKind.STAFF.label)
         ]
         if self.instance.pk:

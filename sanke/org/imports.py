@@ -97,7 +97,9 @@ def manageable_school(check: RowChecker, key: str, cache: dict, user) -> School 
 
 
 def _plan_schools(rows, user, errors) -> Plan:
-    plan, seen, planned = Plan(), {}, {}
+    plan = Plan()
+    seen: dict[str, int] = {}  # school id -> row
+    planned: dict[str, School] = {}  # school id -> the school a row of this file creates
     scope = scope_for(user)
     for number, values, columns in rows:
         check = RowChecker(number, values, columns, errors)
@@ -140,6 +142,7 @@ def _plan_schools(rows, user, errors) -> Plan:
             )
         if check.failed:
             continue
+        assert kind is not None  # check.choice() returns None only after recording an error
         seen[code] = number
         school = School(
             code=code,
@@ -163,7 +166,9 @@ def _plan_schools(rows, user, errors) -> Plan:
 
 
 def _plan_classes(rows, user, errors) -> Plan:
-    plan, seen, schools = Plan(), {}, {}
+    plan = Plan()
+    seen: dict[tuple[int | None, int | None, str], int] = {}  # (school, grade, class name) -> row
+    schools: dict[str, School | None] = {}
     for number, values, columns in rows:
         check = RowChecker(number, values, columns, errors)
         school = manageable_school(check, "school_code", schools, user)
@@ -199,7 +204,10 @@ def _plan_classes(rows, user, errors) -> Plan:
 
 
 def _plan_people(rows, user, errors, kind: str) -> Plan:
-    plan, seen_numbers, seen_ids, schools = Plan(), {}, {}, {}
+    plan = Plan()
+    seen_numbers: dict[tuple[int | None, str], int] = {}  # (school, number) -> row
+    seen_ids: dict[str, int] = {}  # national id -> row
+    schools: dict[str, School | None] = {}
     for number, values, columns in rows:
         check = PersonRowChecker(number, values, columns, errors)
         school = manageable_school(check, "school_code", schools, user)

@@ -6,6 +6,8 @@ Every queryset a user can reach goes through ``visible_to(user)``, which asks th
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -180,6 +182,7 @@ class School(TimeStampedModel):
                     {"central_school": _("A teaching point must belong to a central school.")}
                 )
             central = self.central_school
+            assert central is not None  # central_school_id is set
             if central.kind == SchoolKind.TEACHING_POINT:
                 raise ValidationError({"central_school": _("A teaching point cannot be a central school.")})
             if self.region_id and central.region_id != self.region_id:
@@ -256,7 +259,11 @@ class ClassGroup(TimeStampedModel):
     def clean(self) -> None:
         if self.grade_id and self.school_id and self.grade.school_id != self.school_id:
             raise ValidationError({"grade": _("The grade belongs to another school.")})
-        if self.head_teacher_id and self.school_id and self.head_teacher.school_id != self.school_id:
+        if (
+            self.head_teacher_id
+            and self.school_id
+            and cast(Person, self.head_teacher).school_id != self.school_id
+        ):
             raise ValidationError({"head_teacher": _("The head teacher must teach at this school.")})
 
     def audit_placement(self):
@@ -298,7 +305,11 @@ class Classroom(TimeStampedModel):
         return f"{self.school.name} · {self.name}"
 
     def clean(self) -> None:
-        if self.home_class_id and self.school_id and self.home_class.school_id != self.school_id:
+        if (
+            self.home_class_id
+            and self.school_id
+            and cast(ClassGroup, self.home_class).school_id != self.school_id
+        ):
             raise ValidationError({"home_class": _("The class belongs to another school.")})
 
     def audit_placement(self):
@@ -346,9 +357,9 @@ class PersonQuerySet(ScopedQuerySet):
     def scope_q(self, scope, user, action):
         if action != VIEW:
             return super().scope_q(scope, user, action)
-        query = models.Q(user=user) if user.is_authenticated else None
+        query: models.Q | None = None
         if user.is_authenticated:
-            query |= models.Q(guardians__user=user)
+            query = models.Q(user=user) | models.Q(guardians__user=user)
         staff = scope.school_q("school__", staff_only=True)
         if staff is not None:
             query = staff if query is None else query | staff
@@ -441,7 +452,11 @@ class Person(TimeStampedModel):
         return mask_national_id(self.national_id) if self.national_id else ""
 
     def clean(self) -> None:
-        if self.class_group_id and self.school_id and self.class_group.school_id != self.school_id:
+        if (
+            self.class_group_id
+            and self.school_id
+            and cast(ClassGroup, self.class_group).school_id != self.school_id
+        ):
             raise ValidationError({"class_group": _("The class belongs to another school.")})
         if self.class_group_id and self.kind != PersonKind.STUDENT:
             raise ValidationError({"class_group": _("Only students are placed in a class.")})
@@ -452,5 +467,6 @@ class Person(TimeStampedModel):
 
     def audit_placement(self):
         if self.school_id:
-            return self.school.region.code, self.school
+            school = cast(School, self.school)  # school_id is set
+            return school.region.code, school
         return "", None

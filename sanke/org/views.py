@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +17,7 @@ from django.views.decorators.http import require_POST
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page, list_page
-from sanke.core.scoping import scope_for
+from sanke.core.scoping import Scope, scope_for
 from sanke.org import actions, filters, forms
 from sanke.org.choices import PersonKind, RegionLevel
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
@@ -368,6 +372,7 @@ def person_detail(request, pk):
         queryset=Person.objects.select_related("school", "class_group__grade", "user"),
     )
     scope = scope_for(request.user)
+    account = person.user if person.user_id else None
     return render(
         request,
         "org/person_detail.html",
@@ -376,8 +381,8 @@ def person_detail(request, pk):
             "can_manage": person.school_id is not None and scope.can_manage_school(person.school),
             "guardians": person.guardians.all(),
             "wards": person.wards.select_related("class_group__grade"),
-            "grants": person.user.role_assignments.select_related("region", "school", "classroom")
-            if person.user_id
+            "grants": account.role_assignments.select_related("region", "school", "classroom")
+            if account is not None
             else [],
         },
     )
@@ -409,7 +414,8 @@ def person_edit(request, pk):
         pk,
         allowed=lambda s, p: p.school_id is not None and s.can_manage_school(p.school),
     )
-    form = forms.PersonForm(request.POST or None, instance=person, school=person.school)
+    school = cast(School, person.school)  # allowed() refused a person without a school
+    form = forms.PersonForm(request.POST or None, instance=person, school=school)
     return form_page(
         request,
         form,
@@ -421,7 +427,8 @@ def person_edit(request, pk):
 
 
 # --- deletion -----------------------------------------------------------------------------------------------
-_DELETABLE = {
+# kind -> (model, may this scope delete the object, where to go afterwards)
+_DELETABLE: dict[str, tuple[type[models.Model], Callable[[Scope, Any], bool], Callable[[Any], str]]] = {
     "grade": (
         Grade,
         lambda s, o: s.can_manage_school(o.school),
