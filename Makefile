@@ -67,7 +67,8 @@ messages: $(VENV)/.installed
 	@cd sanke && ../$(BIN)/python ../manage.py compilemessages -v0
 
 # The gates `make test` runs before the suite: lint and format, import contracts (layers, no circles, a
-# kernel that imports no app), every fetch through the scoping kernel, app boundaries, migrations.
+# kernel that imports no app), types (mypy), every fetch through the scoping kernel, app boundaries,
+# templates without inline code, migrations.
 gates: install
 	$(BIN)/ruff check sanke scripts bench
 	$(BIN)/ruff format --check sanke scripts bench
@@ -75,6 +76,7 @@ gates: install
 	$(BIN)/mypy
 	$(BIN)/python scripts/check_access.py sanke
 	$(BIN)/python scripts/check_boundaries.py sanke
+	$(BIN)/python scripts/check_templates.py sanke
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
 lint: gates

@@ -14,6 +14,7 @@ import pytest
 
 from sanke.testing import browser as browsers
 from sanke.testing import clock as clocks
+from sanke.testing.event_logs import save_event_logs
 from sanke.testing.personas import persona
 from sanke.testing.world import (
     SHARED,
@@ -39,6 +40,15 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
 def pytest_runtest_setup(item):
     """Before the test's fixtures: empty the tables for a transactional test, rebuild the world after."""
     SHARED.before_test(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a test that passed, while its data is still there: keep its lessons' event logs (the page
+    reducer's test replays them, see sanke/testing/event_logs.py)."""
+    result = yield
+    save_event_logs(item.nodeid)
+    return result
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -14,9 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "sanke" / "static" / "vendor"
 
+# Source maps travel with the files that name them: production's manifest storage refuses a reference to a
+# missing file, so collectstatic would fail without them.
 FILES = {
     "@tabler/core/dist/css/tabler.min.css": "tabler/tabler.min.css",
+    "@tabler/core/dist/css/tabler.min.css.map": "tabler/tabler.min.css.map",
     "@tabler/core/dist/js/tabler.min.js": "tabler/tabler.min.js",
+    "@tabler/core/dist/js/tabler.min.js.map": "tabler/tabler.min.js.map",
     "@tabler/icons-webfont/dist/tabler-icons.min.css": "tabler-icons/tabler-icons.min.css",
     "@tabler/icons-webfont/dist/fonts/tabler-icons.woff2": "tabler-icons/fonts/tabler-icons.woff2",
     "@tabler/icons-webfont/dist/fonts/tabler-icons.woff": "tabler-icons/fonts/tabler-icons.woff",

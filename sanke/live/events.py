@@ -230,3 +230,37 @@ def replay(events) -> LessonState:
     for event in events:
         apply(state, event.seq, event.type, event.payload, event.created_at.isoformat())
     return state
+
+
+def snapshot(state: LessonState) -> dict:
+    """A plain, JSON-able view of ``state``.
+
+    The lesson page keeps its own copy of these rules (``static/sanke/live/state.js``); its ``snapshot`` has
+    this shape, and the suite replays the live tests' event logs through both and compares the two.
+    """
+    return {
+        "status": state.status,
+        "started_at": state.started_at,
+        "ended_at": state.ended_at,
+        "last_seq": state.last_seq,
+        "connected": sorted(state.connected),
+        "attendance": state.attendance,
+        "hands": sorted(state.hands),
+        "stage": state.stage,
+        "muted": sorted(state.muted),
+        "rollcalls": state.rollcalls,
+        "present": state.present(),
+        "quizzes": {
+            number: {
+                "kind": quiz.kind,
+                "question": quiz.question,
+                "options": quiz.options,
+                "tallies": quiz.tallies,
+                "closed": quiz.closed,
+                "votes": quiz.votes,
+                "entered": sorted(quiz.entered),
+            }
+            for number, quiz in state.quizzes.items()
+        },
+        "chat": state.chat,
+    }

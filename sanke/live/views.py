@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from sanke.core.access import access_object
 from sanke.live.access import participant
@@ -27,6 +28,24 @@ TEMPLATES = {
     "observer": "live/observer.html",
     "student": "live/student.html",
 }
+
+
+def room_texts(role: str) -> dict[str, str]:
+    """The words the room's scripts show, translated here: the pages' modules hold no UI text."""
+    texts = {"connected": _("connected"), "reconnecting": _("reconnecting…")}
+    if role == "host":
+        texts |= {
+            "good": _("Connection good"),
+            "fair": _("Connection unsteady"),
+            "poor": _("Struggling: video reduced, audio kept"),
+        }
+    elif role == "student":
+        texts |= {
+            "single": _("Tap one answer. You can change it until the teacher closes the question."),
+            "multiple": _("Choose every answer you think is right, then submit."),
+            "sent": _("Sent: "),
+        }
+    return {key: str(value) for key, value in texts.items()}
 
 
 @login_required
@@ -54,6 +73,7 @@ def lesson_room(request, pk):
         "maxVideoBitrate": 600_000,
         "statusLabels": {value: str(label) for value, label in LessonStatus.choices},
         "keepalive": reverse("live:keepalive"),
+        "text": room_texts(who.role),
     }
     if who.role in ("host", "classroom") and choose_backend() == "janus":
         try:

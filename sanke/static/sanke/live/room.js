@@ -1,0 +1,110 @@
+/* The lesson room: what every role's page shares (the config the view rendered, the lesson state, the
+ * socket, media, quality sampling), assembled once per page by `startRoom()`.
+ *
+ * Each role's module (host.js, terminal.js, student.js, observer.js) calls `startRoom()` and draws its own
+ * page from `room.state` when the room emits "sanke:event" / "sanke:status" on the document. The room is
+ * also `window.sankeLive`, which the browser tests read.
+ */
+import { startJanus } from "./janus.js";
+import { createPeerStar } from "./p2p.js";
+import { watchQuality } from "./quality.js";
+import { openSocket } from "./socket.js";
+import { applyEvent, newState } from "./state.js";
+
+const KEEPALIVE_MS = 5 * 60000;
+const CAMERA = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 20 } };
+
+export function startRoom() {
+  const cfg = JSON.parse(document.getElementById("live-config").textContent);
+  const room = {
+    cfg,
+    isHost: cfg.role === "host",
+    isClassroom: cfg.role === "classroom",
+    p2p: cfg.backend === "p2p",
+    state: newState(),
+    peers: {}, // participant key → RTCPeerConnection
+    localStream: null,
+    janusPublisher: null, // the Janus handle that publishes this page's camera
+    emit: (name, detail) => document.dispatchEvent(new CustomEvent("sanke:" + name, { detail })),
+    statusLabel: () => cfg.statusLabels[room.state.status] || room.state.status,
+  };
+  // observers and students' answer pads take part in the events only, without media
+  const withMedia = room.isHost || room.isClassroom;
+  const star = withMedia ? createPeerStar(room) : null;
+  let janus = null;
+
+  function onEvent(event) {
+    const before = room.state.status;
+    applyEvent(room.state, event);
+    const p = event.payload;
+    if (event.type === "stage.set") {
+      if (star) star.onStageChange();
+      if (janus) janus.onStageChange();
+    }
+    // the host mutes a classroom: that terminal stops sending sound until unmuted
+    if (event.type === "classroom.muted" && room.isClassroom && p.classroom === cfg.classroom && room.localStream) {
+      room.localStream.getAudioTracks().forEach((track) => {
+        track.enabled = !p.muted;
+      });
+    }
+    if (room.state.status !== before) room.emit("status", room.state.status);
+    room.emit("event", event);
+  }
+
+  function onMessage(message) {
+    if (message.type === "hello") {
+      room.state.status = message.status;
+      room.state.voter = message.voter || null;
+      room.emit("status", room.state.status);
+    } else if (message.type === "error") {
+      room.emit("error", message.error);
+    }
+    if (star) star.onMessage(message);
+  }
+
+  const socket = openSocket(room, { onMessage, onEvent });
+  Object.assign(room, { send: socket.send, sendEvent: socket.sendEvent, reconnect: socket.reconnect });
+  room.quality = watchQuality(room);
+
+  async function startMedia() {
+    try {
+      room.localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: CAMERA });
+      const preview = document.querySelector("[data-live=local]");
+      if (preview) preview.srcObject = room.localStream;
+    } catch (error) {
+      room.emit("error", "camera/microphone: " + error.message);
+    }
+  }
+
+  // the host sends courseware instead of the camera (no renegotiation: replaceTrack)
+  room.shareScreen = async function shareScreen(on) {
+    let track = room.localStream ? room.localStream.getVideoTracks()[0] : null;
+    if (on) {
+      const screen = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 10 } });
+      track = screen.getVideoTracks()[0];
+      track.onended = () => shareScreen(false);
+    }
+    const outgoing = Object.values(room.peers);
+    if (room.janusPublisher && room.janusPublisher.webrtcStuff.pc) outgoing.push(room.janusPublisher.webrtcStuff.pc);
+    for (const pc of outgoing) {
+      for (const sender of pc.getSenders()) {
+        if (sender.track && sender.track.kind === "video") await sender.replaceTrack(track);
+      }
+    }
+    const preview = document.querySelector("[data-live=local]");
+    if (preview) preview.srcObject = on ? new MediaStream([track]) : room.localStream;
+    room.emit("screen", on);
+  };
+
+  // keep the login alive while the room is open (the idle timeout counts HTTP requests, not WebSocket traffic)
+  if (cfg.keepalive) {
+    setInterval(() => fetch(cfg.keepalive, { credentials: "same-origin" }).catch(() => {}), KEEPALIVE_MS);
+  }
+
+  window.sankeLive = room;
+  (withMedia ? startMedia() : Promise.resolve()).then(() => {
+    socket.connect();
+    if (cfg.backend === "janus" && withMedia) janus = startJanus(room);
+  });
+  return room;
+}
