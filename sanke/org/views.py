@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanke.core.access import access_object, require
@@ -21,6 +23,11 @@ from sanke.core.scoping import Scope, scope_for
 from sanke.org import actions, filters, forms
 from sanke.org.choices import PersonKind, RegionLevel
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
+
+if TYPE_CHECKING:
+    from django_stubs_ext import (
+        StrOrPromise,
+    )  # a type of the stubs (a dev dependency), not needed at run time
 
 
 def _staff(request):
@@ -35,8 +42,55 @@ def _can_manage_in_school(scope, obj):
     return scope.can_manage_school(obj.school)
 
 
-def _saver(action, request):
-    return lambda form: action(form.instance, acting_user=request.user, changes=form_changes(form))
+@dataclass(frozen=True)
+class Editor:
+    """How one kind of organisation object is saved from its form: its action, the page that shows it
+    afterwards and the message. A create page and an edit page differ only in the form and title they pass."""
+
+    action: Callable[..., Any]
+    shown_at: Callable[[Any], str]
+    saved: StrOrPromise  # translated when the page is shown, in the user's language
+
+    def page(self, request, form, title: str):
+        return form_page(
+            request,
+            form,
+            save=lambda f: self.action(f.instance, acting_user=request.user, changes=form_changes(f)),
+            success_url=self.shown_at,
+            title=title,
+            success_message=str(self.saved),
+        )
+
+
+REGIONS = Editor(
+    actions.do_save_region, lambda r: reverse("org:region_detail", args=[r.pk]), gettext_lazy("Region saved.")
+)
+SCHOOLS = Editor(
+    actions.do_save_school, lambda s: reverse("org:school_detail", args=[s.pk]), gettext_lazy("School saved.")
+)
+GRADES = Editor(
+    actions.do_save_grade,
+    lambda g: reverse("org:school_detail", args=[g.school_id]) + "#grades",
+    gettext_lazy("Grade added."),
+)
+CLASSES = Editor(
+    actions.do_save_class_group,
+    lambda c: reverse("org:class_detail", args=[c.pk]),
+    gettext_lazy("Class saved."),
+)
+CLASSROOMS = Editor(
+    actions.do_save_classroom,
+    lambda c: reverse("org:classroom_detail", args=[c.pk]),
+    gettext_lazy("Classroom saved."),
+)
+EQUIPMENT = Editor(
+    actions.do_save_equipment,
+    lambda e: reverse("org:classroom_detail", args=[e.classroom_id]),
+    gettext_lazy("Equipment saved."),
+)
+PEOPLE = Editor(
+    actions.do_save_person, lambda p: reverse("org:person_detail", args=[p.pk]), gettext_lazy("Person saved.")
+)
 
 
 # --- regions ------------------------------------------------------------------------------------------
@@ -85,28 +139,14 @@ def region_create(request):
             "code": parent.prefix,
         }
     form = forms.RegionForm(request.POST or None, initial=initial, user=request.user)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_region, request),
-        success_url=lambda r: reverse("org:region_detail", args=[r.pk]),
-        title=_("New region"),
-        success_message=_("Region saved."),
-    )
+    return REGIONS.page(request, form, _("New region"))
 
 
 @login_required
 def region_edit(request, pk):
     region = access_object(Region, request.user, pk, allowed=lambda s, r: s.can_manage_region(r))
     form = forms.RegionForm(request.POST or None, instance=region, user=request.user)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_region, request),
-        success_url=lambda r: reverse("org:region_detail", args=[r.pk]),
-        title=_("Edit %(name)s") % {"name": region.name},
-        success_message=_("Region saved."),
-    )
+    return REGIONS.page(request, form, _("Edit %(name)s") % {"name": region.name})
 
 
 # --- schools ------------------------------------------------------------------------------------------
@@ -161,28 +201,14 @@ def school_create(request):
     scope = scope_for(request.user)
     require(bool(scope.manage_region_prefixes) or scope.is_superuser)
     form = forms.SchoolForm(request.POST or None, user=request.user)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_school, request),
-        success_url=lambda s: reverse("org:school_detail", args=[s.pk]),
-        title=_("New school"),
-        success_message=_("School saved."),
-    )
+    return SCHOOLS.page(request, form, _("New school"))
 
 
 @login_required
 def school_edit(request, pk):
     school = access_object(School, request.user, pk, allowed=_can_manage_school)
     form = forms.SchoolForm(request.POST or None, instance=school, user=request.user)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_school, request),
-        success_url=lambda s: reverse("org:school_detail", args=[s.pk]),
-        title=_("Edit %(name)s") % {"name": school.name},
-        success_message=_("School saved."),
-    )
+    return SCHOOLS.page(request, form, _("Edit %(name)s") % {"name": school.name})
 
 
 # --- grades and classes ---------------------------------------------------------------------------------
@@ -190,14 +216,7 @@ def school_edit(request, pk):
 def grade_create(request, school_pk):
     school = access_object(School, request.user, school_pk, allowed=_can_manage_school)
     form = forms.GradeForm(request.POST or None, instance=Grade(school=school))
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_grade, request),
-        success_url=reverse("org:school_detail", args=[school.pk]) + "#grades",
-        title=_("Add a grade to %(school)s") % {"school": school.name},
-        success_message=_("Grade added."),
-    )
+    return GRADES.page(request, form, _("Add a grade to %(school)s") % {"school": school.name})
 
 
 @login_required
@@ -237,28 +256,14 @@ def class_detail(request, pk):
 def class_create(request, school_pk):
     school = access_object(School, request.user, school_pk, allowed=_can_manage_school)
     form = forms.ClassGroupForm(request.POST or None, school=school)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_class_group, request),
-        success_url=lambda c: reverse("org:class_detail", args=[c.pk]),
-        title=_("New class at %(school)s") % {"school": school.name},
-        success_message=_("Class saved."),
-    )
+    return CLASSES.page(request, form, _("New class at %(school)s") % {"school": school.name})
 
 
 @login_required
 def class_edit(request, pk):
     class_group = access_object(ClassGroup, request.user, pk, allowed=_can_manage_in_school)
     form = forms.ClassGroupForm(request.POST or None, instance=class_group, school=class_group.school)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_class_group, request),
-        success_url=lambda c: reverse("org:class_detail", args=[c.pk]),
-        title=_("Edit %(name)s") % {"name": class_group},
-        success_message=_("Class saved."),
-    )
+    return CLASSES.page(request, form, _("Edit %(name)s") % {"name": class_group})
 
 
 # --- classrooms and equipment -------------------------------------------------------------------------------
@@ -301,42 +306,21 @@ def classroom_detail(request, pk):
 def classroom_create(request, school_pk):
     school = access_object(School, request.user, school_pk, allowed=lambda s, o: s.can_manage_equipment(o))
     form = forms.ClassroomForm(request.POST or None, school=school)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_classroom, request),
-        success_url=lambda c: reverse("org:classroom_detail", args=[c.pk]),
-        title=_("New classroom at %(school)s") % {"school": school.name},
-        success_message=_("Classroom saved."),
-    )
+    return CLASSROOMS.page(request, form, _("New classroom at %(school)s") % {"school": school.name})
 
 
 @login_required
 def classroom_edit(request, pk):
     classroom = access_object(Classroom, request.user, pk, allowed=_can_manage_classroom)
     form = forms.ClassroomForm(request.POST or None, instance=classroom, school=classroom.school)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_classroom, request),
-        success_url=lambda c: reverse("org:classroom_detail", args=[c.pk]),
-        title=_("Edit %(name)s") % {"name": classroom.name},
-        success_message=_("Classroom saved."),
-    )
+    return CLASSROOMS.page(request, form, _("Edit %(name)s") % {"name": classroom.name})
 
 
 @login_required
 def equipment_create(request, classroom_pk):
     classroom = access_object(Classroom, request.user, classroom_pk, allowed=_can_manage_classroom)
     form = forms.EquipmentForm(request.POST or None, instance=Equipment(classroom=classroom))
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_equipment, request),
-        success_url=reverse("org:classroom_detail", args=[classroom.pk]),
-        title=_("Add equipment to %(name)s") % {"name": classroom.name},
-        success_message=_("Equipment saved."),
-    )
+    return EQUIPMENT.page(request, form, _("Add equipment to %(name)s") % {"name": classroom.name})
 
 
 @login_required
@@ -345,14 +329,7 @@ def equipment_edit(request, pk):
         Equipment, request.user, pk, allowed=lambda s, e: s.can_manage_equipment(e.classroom.school)
     )
     form = forms.EquipmentForm(request.POST or None, instance=equipment)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_equipment, request),
-        success_url=reverse("org:classroom_detail", args=[equipment.classroom_id]),
-        title=_("Edit equipment"),
-        success_message=_("Equipment saved."),
-    )
+    return EQUIPMENT.page(request, form, _("Edit equipment"))
 
 
 # --- people -------------------------------------------------------------------------------------------------
@@ -396,14 +373,7 @@ def person_create(request, school_pk):
         "class_group": request.GET.get("class_group"),
     }
     form = forms.PersonForm(request.POST or None, initial=initial, school=school)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_person, request),
-        success_url=lambda p: reverse("org:person_detail", args=[p.pk]),
-        title=_("New person at %(school)s") % {"school": school.name},
-        success_message=_("Person saved."),
-    )
+    return PEOPLE.page(request, form, _("New person at %(school)s") % {"school": school.name})
 
 
 @login_required
@@ -416,14 +386,7 @@ def person_edit(request, pk):
     )
     school = cast(School, person.school)  # allowed() refused a person without a school
     form = forms.PersonForm(request.POST or None, instance=person, school=school)
-    return form_page(
-        request,
-        form,
-        save=_saver(actions.do_save_person, request),
-        success_url=lambda p: reverse("org:person_detail", args=[p.pk]),
-        title=_("Edit %(name)s") % {"name": person.name},
-        success_message=_("Person saved."),
-    )
+    return PEOPLE.page(request, form, _("Edit %(name)s") % {"name": person.name})
 
 
 # --- deletion -----------------------------------------------------------------------------------------------
