@@ -50,7 +50,7 @@ def test_cancel_on_a_form_goes_back_to_the_page_before(world, page_for, live_ser
 
 
 # ten minutes before Tuesday's English lesson (period 3 at the host school, 09:50): the countdown shows the
-# time left; when the page's clock reaches a minute before the start, the screen goes to the lesson room itself
+# time left; when the page's clock reaches a minute before the start, the screen joins the lesson by itself
 @pytest.mark.clock("2026-11-24 09:40:00")
 def test_the_terminal_counts_down_and_joins_the_lesson_a_minute_before(world, page_for):
     page = page_for("terminal_longjing", viewport={"width": 1920, "height": 1080})
