@@ -44,10 +44,29 @@ def chromium_executable() -> str:
     return executable
 
 
+def browser_environment() -> dict[str, str] | None:
+    """Chromium's environment under ``scripts/test_dates.sh`` (libfaketime), or None to inherit ours.
+
+    The script keeps the monotonic clock real (``FAKETIME_DONT_FAKE_MONOTONIC``), or Python's lock waits
+    hang. In that mode libfaketime 0.9.10 makes every clock read slow, and Chromium reads the clock in many
+    threads: a page took 12 s to load and every browser test timed out. Chromium has no such lock waits, so
+    it gets libfaketime with a faked monotonic clock (without the script's sleep fix, which is for a real
+    one): its wall clock still reads the faked date, and pages load as fast as without libfaketime.
+    """
+    if "FAKETIME" not in os.environ or "FAKETIME_DONT_FAKE_MONOTONIC" not in os.environ:
+        return None
+    env = {key: value for key, value in os.environ.items() if key != "FAKETIME_DONT_FAKE_MONOTONIC"}
+    env["LD_PRELOAD"] = ":".join(lib for lib in env.get("LD_PRELOAD", "").split(":") if "libfaketime" in lib)
+    return env
+
+
 def launch_chromium(playwright, *, media: bool = False):
     """Headless Debian Chromium; with ``media``, a fake camera and microphone for live lessons."""
     return playwright.chromium.launch(
-        executable_path=chromium_executable(), headless=True, args=MEDIA_ARGS if media else BROWSER_ARGS
+        executable_path=chromium_executable(),
+        headless=True,
+        args=MEDIA_ARGS if media else BROWSER_ARGS,
+        env=browser_environment(),
     )
 
 
