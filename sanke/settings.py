@@ -199,6 +199,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # Periodic jobs, run by the worker's embedded beat (`celery worker --beat` in the Procfile).
 CELERY_BEAT_SCHEDULE = {
     "mark-missed-lessons": {"task": "live.mark_missed_lessons", "schedule": 300.0},
+    # media rooms of lessons off air are destroyed, unknown feeds kicked from live ones (live/media/rooms.py)
+    "sweep-media-rooms": {"task": "live.sweep_media_rooms", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

@@ -1,10 +1,13 @@
-"""State changes of live lessons: start, end, record an event, mark lessons nobody started as missed."""
+"""State changes of live lessons: start, end, record an event, mark lessons nobody started as missed, and the
+lesson's media room (opened at the start, closed at the end, a ticket per participant's page)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -12,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanke.core.audit import record_audit
-from sanke.live.access import Participant, may_send, participant
+from sanke.live.access import Participant, may_send, participant, receiving_classroom_ids
 from sanke.live.broadcast import send_event_on_commit
 from sanke.live.events import EventError, validate
-from sanke.live.media.rooms import release_room_on_commit
+from sanke.live.media import rooms
+from sanke.live.media.janus import JanusError
 from sanke.live.models import LessonEvent, LiveSession
 from sanke.timetable.actions import do_mark_lesson_ended, do_mark_lesson_live, do_mark_lesson_missed
 from sanke.timetable.choices import LessonStatus
@@ -23,6 +27,11 @@ from sanke.timetable.models import Lesson
 
 # A lesson may be started this long before its time (setting up), and is missed this long after its end.
 EARLY_START = dt.timedelta(minutes=30)
+log = logging.getLogger(__name__)
+
+
+class MediaRoomClosed(Exception):
+    """The lesson has no media room now: not started yet, ended, or the platform runs no Janus."""
 
 
 @dataclass(frozen=True)
@@ -105,9 +114,12 @@ def do_start_lesson(lesson: Lesson, *, acting_user, now=None) -> LessonEvent:
     with transaction.atomic():
         if not do_mark_lesson_live(lesson):
             raise ValidationError(_("Only a scheduled lesson can be started."))
-        LiveSession.objects.update_or_create(
-            lesson=lesson, defaults={"is_live": True, "started_at": now, "ended_at": None}
-        )
+        defaults = {"is_live": True, "started_at": now, "ended_at": None}
+        if _media_rooms_enabled():
+            defaults |= rooms.new_room_fields()
+        session, _created = LiveSession.objects.update_or_create(lesson=lesson, defaults=defaults)
+        if session.media_room:  # before lesson.started goes out: pages ask for tickets when they see it
+            _open_room_on_commit(lesson, session)
         event = _append(lesson, "lesson.started", {}, acting_user)
         record_audit(acting_user, "live.lesson.started", lesson)
     return event
@@ -123,14 +135,133 @@ def do_end_lesson(lesson: Lesson, *, acting_user) -> LessonEvent:
             raise ValidationError(_("Only a live lesson can be ended."))
         event = _close_session(lesson, acting_user)
         record_audit(acting_user, "live.lesson.ended", lesson)
-        release_room_on_commit(lesson)
     return event
 
 
 def _close_session(lesson: Lesson, actor) -> LessonEvent:
-    """The session goes off air (its last event, lesson.ended, is numbered after that)."""
+    """The session goes off air (its last event, lesson.ended, is numbered after that); its media room is
+    destroyed after the commit. No ticket is issued for a session off air, whatever happens to the room."""
     LiveSession.objects.filter(pk=lesson.pk).update(is_live=False, ended_at=timezone.now())
+    room = LiveSession.objects.filter(pk=lesson.pk).values_list("media_room", "media_secret").first()
+    if room and room[0]:
+        transaction.on_commit(lambda: _close_room(lesson, *room))
     return _append(lesson, "lesson.ended", {}, actor)
+
+
+# --- the lesson's media room (a Janus VideoRoom; see sanke/live/media/rooms.py) ---------------------------
+
+
+def _media_rooms_enabled() -> bool:
+    return bool(settings.SANKE_JANUS_URLS) and settings.SANKE_MEDIA_BACKEND != "p2p"
+
+
+def _publishers(lesson: Lesson) -> int:
+    return len(receiving_classroom_ids(lesson)) + 2  # the host, the classrooms, one spare (a reload)
+
+
+def _open_room_on_commit(lesson: Lesson, session: LiveSession) -> None:
+    publishers = _publishers(lesson)
+
+    def open_room():
+        try:
+            rooms.open_room(lesson, session, publishers=publishers)
+        except JanusError as exc:  # the first ticket tries again; the lesson itself goes on
+            log.warning("lesson %s: media room not created (%s)", lesson.pk, exc)
+
+    transaction.on_commit(open_room)
+
+
+def _close_room(lesson: Lesson, room: int, secret: str) -> bool:
+    """Destroy the room, then forget it; if Janus does not answer, the sweep tries again later."""
+    try:
+        rooms.close_room(lesson, room, secret)
+    except JanusError as exc:
+        log.warning("lesson %s: media room not destroyed (%s)", lesson.pk, exc)
+        return False
+    LiveSession.objects.filter(pk=lesson.pk, is_live=False, media_room=room).update(
+        media_room=None, media_pin="", media_secret="", media_feeds={}
+    )
+    return True
+
+
+def media_key(who: Participant) -> str:
+    """The participant's place in the room's roster (one feed each): ``host`` or ``classroom-<pk>``."""
+    return "host" if who.role == "host" else f"classroom-{who.classroom_id}"
+
+
+def do_issue_media_ticket(lesson: Lesson, who: Participant | None, *, now=None) -> dict:
+    """What one participant's page needs to take part in the live lesson's media room, and nothing more.
+
+    A new feed id and token each time (per page and per reconnection); the participant's previous token can
+    no longer publish and its previous feed is kicked. Raises :class:`MediaRoomClosed` when the lesson has
+    no room (not live), PermissionDenied for anyone but the host side and the receiving classrooms, and
+    JanusError when the media server does not answer.
+    """
+    if who is None or who.role not in ("host", "classroom"):
+        raise PermissionDenied(_("Only the host side and the receiving classrooms send and receive video."))
+    session = LiveSession.objects.filter(pk=lesson.pk, is_live=True, media_room__isnull=False).first()
+    if session is None:
+        raise MediaRoomClosed
+    rooms.open_room(lesson, session, publishers=_publishers(lesson))
+    expiry = rooms.token_expiry(lesson, now)
+    entry = {"feed": rooms.random_id(), "join": rooms.join_token(session.media_room, expiry)}
+    key = media_key(who)
+    with transaction.atomic():
+        locked = (
+            LiveSession.objects.select_for_update()
+            .filter(pk=lesson.pk, is_live=True, media_room=session.media_room)
+            .first()
+        )
+        if locked is None:
+            raise MediaRoomClosed
+        previous = locked.media_feeds.get(key)
+        feeds = {**locked.media_feeds, key: entry}
+        LiveSession.objects.filter(pk=lesson.pk).update(media_feeds=feeds)
+    session.media_feeds = feeds
+    rooms.admit(lesson, session, entry, previous)
+    return {
+        "ws": rooms.instance(lesson)[1],
+        "room": session.media_room,
+        "pin": session.media_pin,
+        "token": rooms.participant_token(expiry),
+        "join": entry["join"],
+        "feed": entry["feed"],
+        "expires": expiry,
+        "roster": _roster(rooms.check_roster(lesson, session)),
+    }
+
+
+def do_check_media_roster(lesson: Lesson) -> dict[str, str]:
+    """Kick participants of the lesson's room that the platform did not admit; name the feeds in it.
+
+    Pages ask this when a publisher they do not know appears, and subscribe only to feeds named here.
+    """
+    session = LiveSession.objects.filter(pk=lesson.pk, is_live=True, media_room__isnull=False).first()
+    if session is None:
+        raise MediaRoomClosed
+    return _roster(rooms.check_roster(lesson, session))
+
+
+def _roster(present: dict[int, str]) -> dict[str, str]:
+    return {str(feed): key for feed, key in present.items()}  # JSON object keys are strings
+
+
+def do_sweep_media_rooms() -> int:
+    """Destroy the rooms of lessons that are off air, and kick unknown feeds from the live ones.
+
+    Periodic (Celery beat): a lesson ended by the missed-lesson job, or whose room Janus did not destroy at
+    the end, loses its room here. Returns the number of rooms destroyed.
+    """
+    closed = 0
+    for session in LiveSession.objects.filter(media_room__isnull=False).select_related("lesson"):
+        if session.is_live:
+            try:
+                rooms.check_roster(session.lesson, session)
+            except JanusError as exc:
+                log.warning("lesson %s: roster not checked (%s)", session.lesson_id, exc)
+            continue
+        closed += _close_room(session.lesson, session.media_room, session.media_secret)
+    return closed
 
 
 def prepare_event(who: Participant | None, event_type: str, payload: dict) -> dict:

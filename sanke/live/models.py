@@ -36,6 +36,14 @@ class LiveSession(models.Model):
     event_seq = models.PositiveIntegerField(_("events"), default=0)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The lesson's Janus VideoRoom while it is taught (sanke/live/media/rooms.py): a random, unguessable
+    # number so that no other lesson's page can name it, its PIN and secret (random, never derived), and
+    # the roster of media feeds: participant key ("host", "classroom-<pk>") → {"feed": the Janus id the
+    # platform assigned, "join": its token in the room's allowed list}. Empty when no room exists.
+    media_room = models.PositiveBigIntegerField(_("media room"), null=True, blank=True, unique=True)
+    media_pin = models.CharField(_("media room PIN"), max_length=64, blank=True)
+    media_secret = models.CharField(_("media room secret"), max_length=64, blank=True)
+    media_feeds = models.JSONField(_("media feeds"), default=dict, blank=True)
 
     objects = LiveSessionQuerySet.as_manager()
 

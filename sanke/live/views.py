@@ -6,17 +6,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from sanke.core.access import access_object
 from sanke.live.access import participant
+from sanke.live.actions import MediaRoomClosed, do_check_media_roster, do_issue_media_ticket
 from sanke.live.events import replay
 from sanke.live.media.backend import choose_backend
 from sanke.live.media.janus import JanusError
-from sanke.live.media.rooms import ensure_room
 from sanke.live.models import LessonEvent
 from sanke.live.selectors import classrooms_by_id, receiving_classrooms
 from sanke.timetable.choices import LessonStatus
@@ -76,11 +78,13 @@ def lesson_room(request, pk):
         "text": room_texts(who.role),
     }
     if who.role in ("host", "classroom") and choose_backend() == "janus":
-        try:
-            config["janus"] = ensure_room(lesson, receivers=len(classrooms))
-            config["backend"] = "janus"
-        except JanusError:  # the media server is down: fall back to peer-to-peer rather than no lesson
-            config["backend"] = "p2p"
+        # No room and no credential here: the page asks for its own ticket once the lesson is live.
+        config["backend"] = "janus"
+        config["media"] = {
+            "ticket": reverse("live:media_ticket", args=[lesson.pk]),
+            "roster": reverse("live:media_roster", args=[lesson.pk]),
+            "csrf": get_token(request),
+        }
     return render(
         request,
         TEMPLATES[who.role],
@@ -92,6 +96,50 @@ def lesson_room(request, pk):
             "live_config": config,
         },
     )
+
+
+def _media_participant(request, pk):
+    lesson = access_object(Lesson, request.user, pk, queryset=Lesson.objects.select_related("series"))
+    who = participant(request.user, lesson)
+    if who is None or who.role not in ("host", "classroom"):
+        raise PermissionDenied
+    return lesson, who
+
+
+def _media_unavailable(error: Exception) -> JsonResponse:
+    if isinstance(error, MediaRoomClosed):
+        message = _("The lesson has not started: video connects when the host starts the lesson.")
+        return JsonResponse({"error": message, "closed": True}, status=409)
+    message = _("The video server does not answer; the page tries again by itself.")
+    return JsonResponse({"error": message}, status=503)
+
+
+@login_required
+@require_POST
+def media_ticket(request, pk):
+    """A participant's credential for the live lesson's media room: that room, this lesson, this page."""
+    lesson, who = _media_participant(request, pk)
+    try:
+        ticket = do_issue_media_ticket(lesson, who)
+    except (MediaRoomClosed, JanusError) as error:
+        return _media_unavailable(error)
+    response = JsonResponse(ticket)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def media_roster(request, pk):
+    """Whose each feed in the lesson's media room is (the platform assigned them); unknown ones are kicked."""
+    lesson, _who = _media_participant(request, pk)
+    try:
+        roster = do_check_media_roster(lesson)
+    except (MediaRoomClosed, JanusError) as error:
+        return _media_unavailable(error)
+    response = JsonResponse({"roster": roster})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -40,20 +40,32 @@ VIDEOROOM_PLUGIN = "janus.plugin.videoroom"
 VIDEOROOM_NO_SUCH_ROOM = 426
 VIDEOROOM_ROOM_EXISTS = 427
 VIDEOROOM_MISSING_ELEMENT = 429  # e.g. no admin_key, no room secret where one is needed
-VIDEOROOM_UNAUTHORIZED = 433  # a wrong admin_key, secret or PIN
+VIDEOROOM_UNAUTHORIZED = 433  # a wrong admin_key, secret, PIN or join token
+VIDEOROOM_NO_SUCH_FEED = 428
+VIDEOROOM_ID_EXISTS = 436  # a participant with this id is already in the room
 
 
 def sign_token(
-    secret: str, valid_seconds: float, *, plugins=(VIDEOROOM_PLUGIN,), now: float | None = None
+    secret: str,
+    valid_seconds: float,
+    *,
+    plugins=(VIDEOROOM_PLUGIN,),
+    now: float | None = None,
+    expiry: int | None = None,
+    realm: str = "janus",
 ) -> str:
     """A Janus signed token: ``<expiry>,janus,<plugin>…:<base64 HMAC-SHA1 of the part before the colon>``.
 
     Janus (``token_auth = true`` with ``token_auth_secret``) accepts a request whose token it can verify with
     the same secret and whose expiry (Unix seconds) has not passed; ``attach`` also needs the plugin in it.
-    Nothing is stored on either side, so the platform can hand a token to each lesson page.
+    Nothing is stored on either side, so the platform can hand a token to each lesson page. With ``realm``
+    set to the VideoRoom plugin's package and ``room=<number>`` among ``plugins`` it is the token a room
+    created with ``signed_tokens`` asks of every ``join`` (Janus checks ``<expiry>,<realm>,…`` the same way;
+    see :func:`sanke.live.media.rooms.join_token`).
     """
-    expiry = int((time.time() if now is None else now) + valid_seconds)
-    data = ",".join([str(expiry), "janus", *plugins])
+    if expiry is None:  # else an exact Unix time, and valid_seconds is ignored
+        expiry = int((time.time() if now is None else now) + valid_seconds)
+    data = ",".join([str(expiry), realm, *plugins])
     signature = hmac.new(secret.encode(), data.encode(), hashlib.sha1).digest()
     return f"{data}:{base64.b64encode(signature).decode()}"
 
@@ -200,6 +212,9 @@ class JanusClient:
         rec_dir: str | None = None,
         secret: str | None = None,
         pin: str | None = None,
+        allowed: list[str] | None = None,
+        signed_tokens: bool = False,
+        require_pvtid: bool = False,
     ) -> dict[str, Any]:
         """See :meth:`VideoRoomHandle.create_room`."""
         with self.videoroom() as room:
@@ -212,6 +227,9 @@ class JanusClient:
                 rec_dir=rec_dir,
                 secret=secret,
                 pin=pin,
+                allowed=allowed,
+                signed_tokens=signed_tokens,
+                require_pvtid=require_pvtid,
             )
 
     def destroy_room(self, room_id: int, *, secret: str | None = None) -> None:
@@ -228,6 +246,16 @@ class JanusClient:
         """See :meth:`VideoRoomHandle.list_participants`."""
         with self.videoroom() as room:
             return room.list_participants(room_id)
+
+    def allowed(self, room_id: int, action: str, tokens: list[str], *, secret: str) -> list[str]:
+        """See :meth:`VideoRoomHandle.allowed`."""
+        with self.videoroom() as room:
+            return room.allowed(room_id, action, tokens, secret=secret)
+
+    def kick(self, room_id: int, feed: int, *, secret: str) -> None:
+        """See :meth:`VideoRoomHandle.kick`."""
+        with self.videoroom() as room:
+            room.kick(room_id, feed, secret=secret)
 
 
 class VideoRoomHandle:
@@ -262,13 +290,20 @@ class VideoRoomHandle:
         rec_dir: str | None = None,
         secret: str | None = None,
         pin: str | None = None,
+        allowed: list[str] | None = None,
+        signed_tokens: bool = False,
+        require_pvtid: bool = False,
     ) -> dict[str, Any]:
         """Create a (non-permanent) room for a lesson.
 
         ``publishers``: how many may send at once (the host plus the receiving classrooms that answer back);
         ``bitrate``: cap in bit/s that Janus asks every publisher to respect (REMB), which keeps weak rural
         uplinks usable; ``record``/``rec_dir``: server-side recording (one .mjr file per track);
-        ``secret``: needed to edit or destroy the room; ``pin``: needed to join it.
+        ``secret``: needed to edit or destroy the room; ``pin``: needed to join it; ``allowed``: when not
+        None, only a publisher whose ``join`` ``token`` is in this list (see :meth:`allowed`) gets in;
+        ``signed_tokens``: a ``join`` needs a token signed for this room (``room=<number>``);
+        ``require_pvtid``: a subscriber must name the private id of a publisher in the room, so only
+        someone who joined as a publisher can receive.
         Raises :class:`JanusError` (code 427) when the room already exists.
         """
         body: dict[str, Any] = {
@@ -289,6 +324,12 @@ class VideoRoomHandle:
             body["secret"] = secret
         if pin:
             body["pin"] = pin
+        if allowed is not None:
+            body["allowed"] = list(allowed)
+        if signed_tokens:
+            body["signed_tokens"] = True
+        if require_pvtid:
+            body["require_pvtid"] = True
         return self.request(body)
 
     def destroy_room(self, room_id: int, *, secret: str | None = None) -> None:
@@ -304,6 +345,15 @@ class VideoRoomHandle:
     def list_participants(self, room_id: int) -> list[dict[str, Any]]:
         """Who is in the room: ``id``, ``display``, ``publisher`` (sending media) and ``talking`` each."""
         return list(self.request({"request": "listparticipants", "room": room_id}).get("participants", []))
+
+    def allowed(self, room_id: int, action: str, tokens: list[str], *, secret: str) -> list[str]:
+        """Edit the room's list of join tokens (``action``: add or remove); returns the list now."""
+        body = {"request": "allowed", "room": room_id, "action": action, "allowed": tokens, "secret": secret}
+        return list(self.request(body).get("allowed", []))
+
+    def kick(self, room_id: int, feed: int, *, secret: str) -> None:
+        """Throw participant ``feed`` out of the room (code 428 if no such participant)."""
+        self.request({"request": "kick", "room": room_id, "id": feed, "secret": secret})
 
 
 def _decode(body: bytes) -> dict[str, Any] | None:

@@ -48,6 +48,16 @@ def network() -> None:
         subprocess.run(command.split(), check=True)
 
 
+def wait_until(page, expression: str, timeout: float = 30000) -> None:
+    """Poll ``expression`` with ``page.evaluate``: ``wait_for_function`` evaluates its text with ``eval``,
+    which the platform's Content-Security-Policy (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout / 1000:.0f} s: {expression}")
+        time.sleep(0.2)
+
+
 def rising(page, key, seconds=40) -> list[int]:
     seen = []
     deadline = time.monotonic() + seconds
@@ -67,7 +77,8 @@ def interaction(pages, rooms) -> dict:
     stage = rising(xiajiang, f"classroom-{rooms['longjing']}")
     # and off stage again: 下姜 unsubscribes, its stage picture clears
     host.click(f"[data-stage='{rooms['longjing']}']")
-    xiajiang.wait_for_function(
+    wait_until(
+        xiajiang,
         f"!window.sankeLive.peers['classroom-{rooms['longjing']}']"
         " && !document.querySelector('[data-remote=stage]').srcObject",
         timeout=20000,
@@ -80,15 +91,13 @@ def interaction(pages, rooms) -> dict:
         page.wait_for_selector("[data-testid=quiz-panel]:not(.d-none)")
         page.fill("input[data-option='7']", count)
         page.click("[data-testid=quiz-answer]")
-    host.wait_for_function("Object.keys(window.sankeLive.state.quizzes[1].tallies).length === 2")
+    wait_until(host, "Object.keys(window.sankeLive.state.quizzes[1].tallies).length === 2")
     tally = host.evaluate("window.sankeLive.state.quizzes[1].tallies")
     # 下姜 drops its connection and comes back; what was said meanwhile arrives
     xiajiang.evaluate("window.sankeLive.reconnect()")
     host.fill("[data-form=chat] [name=text]", "请看黑板")
     host.click("[data-form=chat] button")
-    xiajiang.wait_for_function(
-        "window.sankeLive.state.chat.some((m) => m.text === '请看黑板')", timeout=20000
-    )
+    wait_until(xiajiang, "window.sankeLive.state.chat.some((m) => m.text === '请看黑板')", timeout=20000)
     return {"stage": stage, "unstaged": True, "tally": tally, "resumed": True}
 
 

@@ -7,6 +7,7 @@ tests (which need candidates) live elsewhere. A missing ``janus`` binary fails t
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -23,6 +26,7 @@ from django.core.management import call_command
 from sanke.live.media.backend import choose_backend, forget_probes
 from sanke.live.media.config import janus_config
 from sanke.live.media.janus import (
+    VIDEOROOM_ID_EXISTS,
     VIDEOROOM_MISSING_ELEMENT,
     VIDEOROOM_NO_SUCH_ROOM,
     VIDEOROOM_PLUGIN,
@@ -344,8 +348,6 @@ def _listening_addresses(port: int) -> set[str]:
 
 
 def test_each_lesson_is_placed_on_one_of_several_janus_instances(settings):
-    from types import SimpleNamespace
-
     from sanke.live.media.rooms import instance
 
     settings.SANKE_JANUS_URLS = ["http://a:8088/janus", "http://b:8088/janus"]
@@ -353,3 +355,292 @@ def test_each_lesson_is_placed_on_one_of_several_janus_instances(settings):
     placed = {instance(SimpleNamespace(pk=pk)) for pk in range(10)}
     assert placed == {("http://a:8088/janus", "ws://a:8188/"), ("http://b:8088/janus", "ws://b:8188/")}
     assert instance(SimpleNamespace(pk=7)) == instance(SimpleNamespace(pk=7))  # always the same one
+
+
+# --- lesson rooms: credentials bound to one room, one lesson window, one participant (issue 8) -----------
+
+
+class Participant:
+    """What a participant's browser does with Janus, over the HTTP API: a session, a VideoRoom handle, a join.
+
+    It sends the token it was given (no platform secret), as janus.js does in a lesson page.
+    """
+
+    def __init__(self, url: str, token: str):
+        self.url, self.token = url, token
+        self.bare = JanusClient(url)
+        self.session = self.bare._call("", {"janus": "create", "token": token})["data"]["id"]
+        self.handle = self.call(f"/{self.session}", {"janus": "attach", "plugin": VIDEOROOM_PLUGIN})["data"][
+            "id"
+        ]
+
+    def call(self, path: str, payload: dict) -> dict:
+        return self.bare._call(path, {**payload, "token": self.token})
+
+    def request(self, body: dict) -> dict:
+        """A synchronous VideoRoom request (exists, list, listparticipants)."""
+        answer = self.call(f"/{self.session}/{self.handle}", {"janus": "message", "body": body})
+        return answer["plugindata"]["data"]
+
+    def join(self, body: dict) -> dict:
+        """An asynchronous ``join``: Janus acks, then the answer comes as an event on the session."""
+        self.call(f"/{self.session}/{self.handle}", {"janus": "message", "body": {"request": "join", **body}})
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            event = self.bare._call(f"/{self.session}?maxev=1&token={quote(self.token)}")
+            data = (event.get("plugindata") or {}).get("data")
+            if data and data.get("videoroom") in ("joined", "event", "attached"):
+                return data
+        raise AssertionError("no answer to join")
+
+
+def _start_now(lesson, world, minutes: float = 39):
+    """Move ``lesson`` to now (real time: Janus checks token expiry against its own clock) and start it."""
+    from django.utils import timezone
+
+    from sanke.live.actions import do_start_lesson
+    from sanke.timetable.models import Lesson
+
+    now = timezone.now()
+    Lesson.objects.filter(pk=lesson.pk).update(
+        starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=minutes)
+    )
+    lesson.refresh_from_db()
+    do_start_lesson(lesson, acting_user=world.users["teacher"])
+    return lesson
+
+
+@pytest.fixture
+def lessons(world, janus, settings, fresh_probes, django_capture_on_commit_callbacks):
+    """Two scheduled lessons of one series (host: the teacher; 龙井's terminal receives both), with the
+    platform pointed at the test's Janus. Start one with ``start(lesson)`` (on-commit hooks run)."""
+    from sanke.timetable.choices import LessonStatus
+    from sanke.timetable.models import Lesson
+
+    settings.SANKE_MEDIA_BACKEND = "janus"
+    settings.SANKE_JANUS_URLS = [janus.url]
+    settings.SANKE_JANUS_URL = janus.url
+    settings.SANKE_JANUS_WS_URLS = [f"ws://127.0.0.1:{janus.ws_port}/"]
+    settings.SANKE_JANUS_TOKEN_SECRET = TOKEN_SECRET
+    settings.SANKE_JANUS_ADMIN_KEY = ADMIN_KEY
+    first = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 24))
+    second = (
+        Lesson.objects.filter(series=first.series, status=LessonStatus.SCHEDULED)
+        .exclude(pk=first.pk)
+        .order_by("date")
+        .first()
+    )
+
+    def start(lesson, minutes: float = 39):
+        with django_capture_on_commit_callbacks(execute=True):
+            return _start_now(lesson, world, minutes)
+
+    return SimpleNamespace(
+        first=first,
+        second=second,
+        start=start,
+        commit=lambda: django_capture_on_commit_callbacks(execute=True),
+    )
+
+
+def _web(user):
+    """A Django test client logged in as ``user`` (this module's ``client`` fixture is the Janus client)."""
+    from django.test import Client
+
+    web = Client()
+    web.force_login(user)
+    return web
+
+
+def _ticket(user, lesson) -> dict:
+    response = _web(user).post(f"/live/lessons/{lesson.pk}/media/ticket/")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _room_of(lesson):
+    from sanke.live.models import LiveSession
+
+    return LiveSession.objects.filter(pk=lesson.pk).values_list("media_room", flat=True).first()
+
+
+@pytest.mark.django_db
+def test_a_lesson_room_exists_from_the_start_to_the_end_only(lessons, world, janus):
+    from sanke.live.actions import do_end_lesson
+
+    client = _web(world.users["teacher"])
+    platform = JanusClient(janus.url, token_secret=TOKEN_SECRET, admin_key=ADMIN_KEY)
+
+    def rooms_in_janus() -> set[int]:
+        with platform.videoroom() as handle:  # the admin key lists private rooms too
+            listed = handle.request({"request": "list", "admin_key": ADMIN_KEY})["list"]
+        return {room["room"] for room in listed}
+
+    before = rooms_in_janus()
+    # given: the lesson's page opened before the start
+    page = client.get(f"/live/lessons/{lessons.first.pk}/")
+    assert page.status_code == 200
+    config = page.context["live_config"]
+    assert config["backend"] == "janus" and "janus" not in config  # no room, no credential on the page
+    # then: opening it created no room, and there is no ticket to be had
+    assert rooms_in_janus() == before
+    assert client.post(f"/live/lessons/{lessons.first.pk}/media/ticket/").status_code == 409
+
+    # when: 开始上课
+    lessons.start(lessons.first)
+    room = _room_of(lessons.first)
+    assert room and room not in before and rooms_in_janus() == before | {room}
+    assert room != 100_000 + lessons.first.pk  # not derived from the lesson's number
+
+    # when: 下课
+    with lessons.commit():
+        do_end_lesson(lessons.first, acting_user=world.users["teacher"])
+    # then: the room is gone and no ticket is issued any more
+    assert rooms_in_janus() == before
+    assert _room_of(lessons.first) is None
+    assert client.post(f"/live/lessons/{lessons.first.pk}/media/ticket/").status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_ticket_opens_its_own_lessons_room_and_no_other(lessons, world, janus):
+    # given: two lessons live at once, and 龙井's ticket for the first
+    lessons.start(lessons.first)
+    lessons.start(lessons.second)
+    mine = _ticket(world.users["terminal_longjing"], lessons.first)
+    other_room = _room_of(lessons.second)
+    page = Participant(janus.url, mine["token"])
+
+    # then: the other lesson's room cannot be named: not at its old number, not in the room list
+    assert page.request({"request": "exists", "room": 100_000 + lessons.second.pk})["exists"] is False
+    assert other_room not in {room["room"] for room in page.request({"request": "list"})["list"]}
+    # and even knowing its number, the ticket (token and PIN) does not get in
+    refused = page.join({"room": other_room, "ptype": "publisher", "pin": mine["pin"], "token": mine["join"]})
+    assert refused.get("error_code") == VIDEOROOM_UNAUTHORIZED
+    # while in its own room it does, under the feed id the platform assigned
+    joined = Participant(janus.url, mine["token"]).join(
+        {
+            "room": mine["room"],
+            "ptype": "publisher",
+            "pin": mine["pin"],
+            "token": mine["join"],
+            "id": mine["feed"],
+        }
+    )
+    assert joined.get("videoroom") == "joined", joined
+    assert joined["id"] == mine["feed"]
+
+
+@pytest.mark.django_db
+def test_a_ticket_stops_working_after_the_lesson_window(lessons, world, janus, monkeypatch):
+    from django.utils import timezone
+
+    from sanke.live.media import rooms
+
+    # given: a lesson that ends in a second, and a short margin instead of ten minutes
+    monkeypatch.setattr(rooms, "TOKEN_MARGIN", dt.timedelta(seconds=2))
+    lessons.start(lessons.first, minutes=1 / 60)
+    ticket = _ticket(world.users["teacher"], lessons.first)
+    # then: it is valid for the lesson's time plus the margin, no longer
+    assert ticket["expires"] <= (lessons.first.ends_at + dt.timedelta(seconds=2)).timestamp()
+    assert ticket["expires"] - timezone.now().timestamp() < 10
+    Participant(janus.url, ticket["token"])  # works now
+    time.sleep(max(ticket["expires"] - time.time(), 0) + 1.5)
+    with pytest.raises(JanusError) as raised:
+        Participant(janus.url, ticket["token"])
+    assert raised.value.code == 403
+
+
+@pytest.mark.django_db
+def test_every_page_gets_its_own_credential_and_a_new_one_revokes_the_old(lessons, world, janus):
+    lessons.start(lessons.first)
+    host = _ticket(world.users["teacher"], lessons.first)
+    terminal = _ticket(world.users["terminal_longjing"], lessons.first)
+    # then: one room, but each page its own token and feed id
+    assert host["room"] == terminal["room"]
+    assert host["token"] != terminal["token"] and host["feed"] != terminal["feed"]
+
+    # when: the host's page reloads (a new ticket)
+    again = _ticket(world.users["teacher"], lessons.first)
+    assert again["token"] != host["token"] and again["feed"] != host["feed"]
+    # then: the old token no longer gets in as a publisher; the new one does
+    old = Participant(janus.url, host["token"]).join(
+        {"room": host["room"], "ptype": "publisher", "pin": host["pin"], "token": host["join"]}
+    )
+    assert old.get("error_code") == VIDEOROOM_UNAUTHORIZED
+    new = Participant(janus.url, again["token"]).join(
+        {
+            "room": again["room"],
+            "ptype": "publisher",
+            "pin": again["pin"],
+            "token": again["join"],
+            "id": again["feed"],
+        }
+    )
+    assert new["videoroom"] == "joined"
+
+
+@pytest.mark.django_db
+def test_a_terminal_cannot_publish_as_the_host_or_under_an_id_nobody_assigned(lessons, world, janus):
+    lessons.start(lessons.first)
+    terminal_user = world.users["terminal_longjing"]
+    host = _ticket(world.users["teacher"], lessons.first)
+    terminal = _ticket(terminal_user, lessons.first)
+    join = {
+        "room": terminal["room"],
+        "ptype": "publisher",
+        "pin": terminal["pin"],
+        "token": terminal["join"],
+    }
+
+    # the host's feed id is named to the others only once the host holds it in the room
+    assert (
+        str(host["feed"])
+        not in _web(terminal_user).get(f"/live/lessons/{lessons.first.pk}/media/roster/").json()["roster"]
+    )
+    hosting = Participant(janus.url, host["token"])
+    assert (
+        hosting.join(
+            {
+                "room": host["room"],
+                "ptype": "publisher",
+                "pin": host["pin"],
+                "token": host["join"],
+                "id": host["feed"],
+                "display": "host",
+            }
+        )["videoroom"]
+        == "joined"
+    )
+    roster = _web(terminal_user).get(f"/live/lessons/{lessons.first.pk}/media/roster/").json()["roster"]
+    assert roster == {str(host["feed"]): "host"}
+
+    # when: the terminal tries to publish under the host's id: Janus refuses a second participant with it
+    taken = Participant(janus.url, terminal["token"]).join({**join, "id": host["feed"], "display": "host"})
+    assert taken.get("error_code") == VIDEOROOM_ID_EXISTS
+    # when: it publishes under an id of its own choosing, calling itself the host
+    impostor = Participant(janus.url, terminal["token"]).join({**join, "id": 4242, "display": "host"})
+    assert impostor["videoroom"] == "joined"
+    # then: the next roster check (any page's, or the sweep) kicks it, and names only the real host
+    roster = (
+        _web(world.users["teacher"]).get(f"/live/lessons/{lessons.first.pk}/media/roster/").json()["roster"]
+    )
+    assert roster == {str(host["feed"]): "host"}
+    platform = JanusClient(janus.url, token_secret=TOKEN_SECRET)
+    assert {p["id"] for p in platform.list_participants(host["room"])} == {host["feed"]}
+
+
+@pytest.mark.django_db
+def test_the_sweep_destroys_rooms_of_lessons_that_are_off_air(lessons, world, janus):
+    from sanke.live.actions import do_sweep_media_rooms
+    from sanke.live.models import LiveSession
+
+    lessons.start(lessons.first)
+    room = _room_of(lessons.first)
+    platform = JanusClient(janus.url, token_secret=TOKEN_SECRET)
+    # given: a lesson closed without its room being destroyed (Janus did not answer at the end)
+    LiveSession.objects.filter(pk=lessons.first.pk).update(is_live=False)
+    assert platform.exists(room)
+    # when
+    assert do_sweep_media_rooms() == 1
+    # then
+    assert not platform.exists(room) and _room_of(lessons.first) is None

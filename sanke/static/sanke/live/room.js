@@ -47,7 +47,10 @@ export function startRoom() {
         track.enabled = !p.muted;
       });
     }
-    if (room.state.status !== before) room.emit("status", room.state.status);
+    if (room.state.status !== before) {
+      room.emit("status", room.state.status);
+      if (janus) janus.onStatus(room.state.status);
+    }
     room.emit("event", event);
   }
 
@@ -56,6 +59,7 @@ export function startRoom() {
       room.state.status = message.status;
       room.state.voter = message.voter || null;
       room.emit("status", room.state.status);
+      if (janus) janus.onStatus(room.state.status);
     } else if (message.type === "error") {
       room.emit("error", message.error);
     }
@@ -103,8 +107,9 @@ export function startRoom() {
 
   window.sankeLive = room;
   (withMedia ? startMedia() : Promise.resolve()).then(() => {
-    socket.connect();
+    // Janus first: the socket's hello tells it whether the lesson is live, and then it asks for a ticket
     if (cfg.backend === "janus" && withMedia) janus = startJanus(room);
+    socket.connect();
   });
   return room;
 }
