@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from sanke.accounts.choices import ADMIN_ROLES, Role
 from sanke.accounts.models import RoleAssignment, User
 from sanke.core.audit import record_audit
+from sanke.core.realtime import close_user_sockets
 from sanke.core.scoping import forget_scope, scope_for
 from sanke.org.actions import do_link_account
 from sanke.org.models import Classroom
@@ -88,6 +89,7 @@ def do_revoke_role(assignment: RoleAssignment, *, acting_user) -> None:
             },
         )
         assignment.delete()
+        close_user_sockets(assignment.user_id, "role revoked")  # open lesson sockets check their role
     forget_scope(assignment.user)
 
 
@@ -126,6 +128,7 @@ def do_change_password(user: User, new_password: str, *, acting_user) -> None:
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
+        close_user_sockets(user.pk, "password changed")  # sockets of other sessions close
         record_audit(
             acting_user,
             "accounts.password.changed",
@@ -224,6 +227,7 @@ def do_reset_password(user: User, *, acting_user) -> str:
         user.set_password(temporary)
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
+        close_user_sockets(user.pk, "password reset")  # no socket stays open past a forced change
         record_audit(
             acting_user,
             "accounts.password.reset",
@@ -240,6 +244,8 @@ def do_set_account_active(user: User, active: bool, *, acting_user) -> None:
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
+        if not active:
+            close_user_sockets(user.pk, "account disabled")  # a disabled account's sockets close
         record_audit(
             acting_user,
             "accounts.user.enabled" if active else "accounts.user.disabled",

@@ -6,8 +6,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from sanke.accounts.actions import USERNAME_REFUSED, account_home_within, user_placement
 from sanke.accounts.choices import Role
 from sanke.accounts.models import User
+from sanke.core.probes import check_unique_value
 from sanke.core.scoping import CHANGE
 from sanke.org.models import Classroom, Region, School
 
@@ -32,6 +34,7 @@ class GrantRoleForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.acting_user = user
         region = cast(forms.ModelChoiceField, self.fields["region"])
         region.queryset = Region.objects.visible_to(user, CHANGE)
         school = cast(forms.ModelChoiceField, self.fields["school"])
@@ -46,18 +49,67 @@ class GrantRoleForm(forms.Form):
         self.fields["classroom"].help_text = _("For classroom terminals.")
 
     def clean_username(self):
+        """Find the account among those the admin looks after; one answer for "no such account" and
+        "an account of another school or bureau", so the form cannot be used to learn which usernames
+        exist elsewhere (``account_home_within`` refuses such a grant anyway)."""
         username = self.cleaned_data["username"].strip()
-        try:
-            self.target_user = User.objects.get(username=username)
-        except User.DoesNotExist:
-            raise forms.ValidationError(_("No account with this username.")) from None
+        target = User.objects.visible_to(self.acting_user, CHANGE).filter(username=username).first()
+        if target is None or not account_home_within(self.acting_user, target):
+            raise forms.ValidationError(
+                _(
+                    "No account with this username among the accounts you look after. Check the "
+                    "username; an account of another school or bureau gets its roles from its own "
+                    "administrators."
+                )
+            )
+        self.target_user = target
         return username
+
+
+def check_username_free(username: str, acting_user) -> None:
+    """Refuse a username that is taken, saying so only when the account is one ``acting_user`` sees.
+
+    Usernames are unique on the whole platform, so "taken" would tell an admin of county B that an
+    account exists in county A; outside their reach the answer is neutral, audited for the bureau the
+    account belongs to, and rate-limited (``sanke.core.probes``).
+    """
+    # scope: usernames are unique platform-wide; check_unique_value decides what the clash may say
+    holder = User.objects.filter(username__iexact=username).first()
+    visible = holder is not None and User.objects.visible_to(acting_user).filter(pk=holder.pk).exists()
+    placement = None
+    if holder is not None and not visible:
+        person = getattr(holder, "person", None)
+        if person is not None and person.school_id:
+            placement = person.audit_placement()
+        else:
+            where = user_placement(holder)
+            placement = (where["region_code"], where["school"])
+    check_unique_value(
+        acting_user,
+        holder=holder,
+        visible=visible,
+        taken_message=_("This username is taken."),
+        neutral_message=USERNAME_REFUSED,
+        audit_action="accounts.user.username_refused",
+        audit_changes={"username": username},
+        placement=placement,
+    )
 
 
 class CreateAccountForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     password1 = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acting_user = user
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if self.acting_user is not None:
+            check_username_free(username, self.acting_user)
+        return username
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data, never None
@@ -86,8 +138,7 @@ class NewAccountForm(GrantRoleForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken."))
+        check_username_free(username, self.acting_user)
         return username
 
     def clean(self):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("new/", views.account_create, name="account_create"),
     path("accounts/", views.account_list, name="account_list"),
     path("accounts/<int:pk>/", views.account_action, name="account_action"),
+    path("accounts/one-time-password/", views.one_time_password, name="one_time_password"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("people/<int:person_pk>/account/", views.person_account, name="person_account"),
     path("classrooms/<int:classroom_pk>/pair/", views.pairing_create, name="pairing_create"),

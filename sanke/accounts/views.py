@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sanke.accounts import actions
@@ -21,9 +23,11 @@ from sanke.accounts.choices import Role
 from sanke.accounts.forms import CreateAccountForm, GrantRoleForm, LoginForm, NewAccountForm
 from sanke.accounts.models import RoleAssignment, User
 from sanke.accounts.selectors import locked_usernames, users_managed_by
+from sanke.core import throttle
 from sanke.core.access import access_object, require
 from sanke.core.middleware import client_ip
 from sanke.core.pages import list_page
+from sanke.core.redirects import local_next
 from sanke.core.scoping import scope_for
 from sanke.org.choices import PersonKind
 from sanke.org.models import Classroom, Person
@@ -187,6 +191,7 @@ def account_list(request):
 
 
 ACCOUNT_ACTIONS = {"unlock", "reset_password", "disable", "enable"}
+ONE_TIME_PASSWORD_KEY = "sanke:one-time-password"
 
 
 @login_required
@@ -203,18 +208,27 @@ def account_action(request, pk):
         messages.success(request, _("%(user)s can log in again.") % {"user": user.username})
     elif action == "reset_password":
         temporary = actions.do_reset_password(user, acting_user=request.user)
-        messages.warning(
-            request,
-            _(
-                "One-time password for %(user)s: %(password)s — give it to them in person; "
-                "they must change it at login. It is shown only now."
-            )
-            % {"user": user.username, "password": temporary},
-        )
+        # Kept in the server-side session until the next page shows it once; never in a message, which
+        # travels in a signed (not encrypted) cookie.
+        request.session[ONE_TIME_PASSWORD_KEY] = {
+            "username": user.username,
+            "display_name": user.display_name,
+            "password": temporary,
+        }
+        return redirect("accounts:one_time_password")
     else:
         actions.do_set_account_active(user, action == "enable", acting_user=request.user)
         messages.success(request, _("Account %(user)s updated.") % {"user": user.username})
     return redirect("accounts:account_list")
+
+
+@login_required
+@never_cache
+def one_time_password(request):
+    """Show the password of the reset just made, once: it is taken out of the session as it is shown."""
+    require(scope_for(request.user).is_admin)
+    shown = request.session.pop(ONE_TIME_PASSWORD_KEY, None)
+    return render(request, "accounts/one_time_password.html", {"shown": shown})
 
 
 @login_required
@@ -225,7 +239,7 @@ def role_revoke(request, pk):
     )
     actions.do_revoke_role(assignment, acting_user=request.user)
     messages.success(request, _("Role revoked."))
-    return redirect(request.POST.get("next") or reverse("accounts:role_list"))
+    return redirect(local_next(request, reverse("accounts:role_list")))
 
 
 # Keyed by the stored kind value (``Person.kind`` is a plain str; PersonKind members equal it).
@@ -248,7 +262,9 @@ def person_account(request, person_pk):
     if person.user_id:
         messages.info(request, _("This person already has a login account."))
         return redirect("org:person_detail", pk=person.pk)
-    form = CreateAccountForm(request.POST or None, initial={"username": person.number or ""})
+    form = CreateAccountForm(
+        request.POST or None, initial={"username": person.number or ""}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = actions.do_create_account(
@@ -280,7 +296,7 @@ def person_account(request, person_pk):
 
 
 PAIR_FAILURE_LIMIT = 10
-PAIR_BLOCK_SECONDS = 15 * 60
+PAIR_BLOCK = dt.timedelta(minutes=15)
 TERMINAL_SESSION_SECONDS = 180 * 24 * 3600  # a classroom PC stays paired for a term; unpair by disabling
 
 
@@ -305,19 +321,24 @@ def pairing_create(request, classroom_pk):
 
 
 def pair_terminal(request):
-    """The terminal's side (no login): type the code once; the PC stays logged in as the classroom."""
+    """The terminal's side (no login): type the code once; the PC stays logged in as the classroom.
+
+    Every guess from an address reserves one of its ``PAIR_FAILURE_LIMIT`` attempts in the database before
+    the code is looked at, and a code that works gives its attempt back: so the count is shared by every
+    server process, and parallel guesses cannot slip past the limit between a check and a count.
+    """
     address = client_ip(request) or "unknown"
-    failures_key = f"sanke:pair-failures:{address}"
+    attempts_key = f"pair-failures:{address}"
     error = ""
     if request.method == "POST":
-        if cache.get(failures_key, 0) >= PAIR_FAILURE_LIMIT:
+        if not throttle.reserve(attempts_key, limit=PAIR_FAILURE_LIMIT, window=PAIR_BLOCK):
             error = _("Too many wrong codes from this computer. Wait 15 minutes and ask for a new code.")
         else:
             user = actions.do_pair_terminal(request.POST.get("code", ""))
             if user is not None:
+                throttle.release(attempts_key)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 request.session.set_expiry(TERMINAL_SESSION_SECONDS)
                 return redirect("home")
-            cache.set(failures_key, cache.get(failures_key, 0) + 1, PAIR_BLOCK_SECONDS)
             error = _("This code is wrong, used or expired. Ask the school administrator for a new one.")
     return render(request, "accounts/pair.html", {"error": error})

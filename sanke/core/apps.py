@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
         from sanke.core import composition_entries
 
         composition_entries.register()
+        from sanke.core import realtime
+
+        realtime.connect_signals()  # sessions that end close their sockets

@@ -61,3 +61,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_repr}"
+
+
+class AttemptCounter(models.Model):
+    """How many attempts one key (a client address, an account) has used in the current window.
+
+    Rate limits live in the database, not in a process's memory, so every server process counts against
+    the same limit; ``sanke.core.throttle`` changes a row only with conditional ``UPDATE``s, so parallel
+    requests can never push the count past the limit.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("attempt counter")
+        verbose_name_plural = _("attempt counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

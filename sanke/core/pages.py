@@ -13,13 +13,18 @@ from django.shortcuts import redirect, render
 PAGE_SIZE = 25
 
 
-def list_page(request, template: str, queryset, filterset_class=None, **context):
-    """Render a list: the given (already scoped) queryset, filtered by ``filterset_class``, paginated."""
+def list_page(request, template: str, queryset, filterset_class=None, *, on_page=None, **context):
+    """Render a list: the given (already scoped) queryset, filtered by ``filterset_class``, paginated.
+
+    ``on_page(page)`` is called with the page about to be shown (to audit who saw which records).
+    """
     filterset = None
     if filterset_class is not None:
         filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
         queryset = filterset.qs
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    if on_page is not None:
+        on_page(page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -85,10 +85,10 @@ def _student(user, lesson) -> Participant | None:
 
 def voter(user_id: int, lesson_id: int) -> str:
     """A student's pseudonym in one lesson: answers are told apart without naming the student to the other
-    schools in the lesson (a keyed digest, different in every lesson)."""
-    from sanke.core.crypto import digest
+    schools in the lesson (a keyed digest, different in every lesson, under its own labelled key)."""
+    from sanke.core.keys import keyed_digest
 
-    return digest(f"vote:{lesson_id}:{user_id}")[:16]
+    return keyed_digest("live-voter", f"{lesson_id}:{user_id}")[:16]
 
 
 def may_send(who: Participant, event_type: str, payload: dict) -> bool:
@@ -108,3 +108,41 @@ def may_send(who: Participant, event_type: str, payload: dict) -> bool:
             event_type == "chat.message" and classroom in (None, who.classroom_id)
         )
     return False
+
+
+def may_read_record(user, lesson) -> bool:
+    """The lesson record (attendance, head counts, every classroom's quiz answers) is for those who run or
+    oversee the lesson: the host side, and staff who see the lesson (the receiving schools' staff, scoped
+    bureau staff, inspectors). Students, guardians and classroom terminals take part or follow a child, but
+    the other classrooms' figures are not theirs to read."""
+    who = participant(user, lesson)
+    return who is not None and who.role in ("host", "observer")
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    """What a lesson socket re-checks about its user while it stays open."""
+
+    valid: bool  # active, no forced password change pending, and the socket's session still logs them in
+    grants: frozenset[int] = frozenset()  # ids of their role grants: when they change, the role is redone
+
+
+def check_account(user_id: int, session_key: str | None) -> AccountCheck:
+    """Two or three primary-key reads: cheap enough to repeat every few seconds on an active socket."""
+    from sanke.accounts.models import RoleAssignment, User
+    from sanke.core.realtime import session_is_valid
+
+    user = (
+        User.objects.filter(pk=user_id)  # scope: the socket's own account
+        .only("pk", "is_active", "must_change_password", "password")
+        .first()
+    )
+    if (
+        user is None
+        or not user.is_active
+        or user.must_change_password
+        or not session_is_valid(session_key, user)
+    ):
+        return AccountCheck(False)
+    grants = RoleAssignment.objects.filter(user_id=user_id).values_list("pk", flat=True)  # scope: own grants
+    return AccountCheck(True, frozenset(grants))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sanke.core.access import access_object
-from sanke.live.access import participant
+from sanke.live.access import may_read_record, participant
 from sanke.live.actions import MediaRoomClosed, do_check_media_roster, do_issue_media_ticket
 from sanke.live.events import replay
 from sanke.live.media.backend import choose_backend
@@ -34,7 +34,14 @@ TEMPLATES = {
 
 def room_texts(role: str) -> dict[str, str]:
     """The words the room's scripts show, translated here: the pages' modules hold no UI text."""
-    texts = {"connected": _("connected"), "reconnecting": _("reconnecting…")}
+    texts = {
+        "connected": _("connected"),
+        "reconnecting": _("reconnecting…"),
+        # why the server closed the socket (live/consumers.py CLOSE_*): the page stops reconnecting
+        "closed_account": _("Your account has changed. Please log in again."),
+        "closed_forbidden": _("You can no longer take part in this lesson."),
+        "closed_too_many": _("Too many messages were sent, so the connection was closed. Reload the page."),
+    }
     if role == "host":
         texts |= {
             "good": _("Connection good"),
@@ -154,6 +161,8 @@ def lesson_record(request, pk):
     lesson = access_object(
         Lesson, request.user, pk, queryset=Lesson.objects.select_related("series__alliance")
     )
+    if not may_read_record(request.user, lesson):  # the host side and staff who oversee it only
+        raise PermissionDenied
     state = replay(LessonEvent.objects.visible_to(request.user).filter(lesson=lesson).order_by("seq"))
     names = {
         c.pk: f"{c.school.name} {c.home_class or c.name}"

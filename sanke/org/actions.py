@@ -104,3 +104,38 @@ def do_import_file(kind_key: str, uploaded, *, acting_user) -> ImportResult:
     return run_import(
         IMPORT_KINDS[kind_key], uploaded, acting_user=acting_user, audit_action=f"org.import.{kind_key}"
     )
+
+
+# --- who looked at personal data --------------------------------------------------------------------------
+# Minors' records are read far more often than changed, and a leak starts with a read: every view of a
+# class roster or a person's record, and every list of people (pages and API, the platform's exports), is
+# audited with who, when, from where and what — one row per request, placed where its admins look.
+def do_audit_personal_data_view(target: ClassGroup | Person, *, acting_user, via: str = "page") -> None:
+    """Record that ``acting_user`` opened a class roster or a person's record."""
+    what = "roster_viewed" if isinstance(target, ClassGroup) else "person_viewed"
+    record_audit(acting_user, f"org.personal_data.{what}", target, changes={"via": via})
+
+
+def do_audit_people_listed(people, *, acting_user, query: str = "", via: str = "page") -> None:
+    """Record a list of people shown or exported: how many, which filter, on which schools.
+
+    The row is placed at the one school listed, or else at the region all the listed schools share,
+    so that exactly the admins who oversee every person listed see it.
+    """
+    schools = {person.school_id: person.school for person in people if person.school_id}
+    region_code, school = "", None
+    if len(schools) == 1:
+        region_code, school = next(iter(schools.values())).audit_placement()
+    elif schools:
+        codes = [s.region.code for s in schools.values()]
+        region_code = codes[0]
+        while region_code and not all(code.startswith(region_code) for code in codes):
+            region_code = region_code[:-1]
+    record_audit(
+        acting_user,
+        "org.personal_data.people_listed",
+        None,
+        changes={"via": via, "count": len(people), "query": query[:200]},
+        region_code=region_code,
+        school=school,
+    )

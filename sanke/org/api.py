@@ -6,7 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from sanke.core.scoping import ScopedQuerySet, scope_for
-from sanke.org import filters
+from sanke.org import actions, filters
 from sanke.org.models import ClassGroup, Classroom, Person, Region, School
 
 
@@ -117,7 +117,24 @@ class ClassroomViewSet(ScopedViewSet):
 
 
 class PersonViewSet(ScopedViewSet):
-    queryset = Person.objects.all()
+    """People, audited like the pages: each record read and each page of a list is one audit row."""
+
+    queryset = Person.objects.select_related("school__region")
     serializer_class = PersonSerializer
     filterset_class = filters.PersonFilter
     open_to_all = True  # non-staff see only themselves and their children (PersonQuerySet.visible_to)
+
+    def get_object(self):
+        person = super().get_object()
+        actions.do_audit_personal_data_view(person, acting_user=self.request.user, via="api")
+        return person
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        actions.do_audit_people_listed(
+            list(page) if page is not None else list(queryset),
+            acting_user=self.request.user,
+            query=self.request.GET.urlencode(),
+            via="api",
+        )
+        return page

@@ -65,4 +65,9 @@ def register() -> None:
         NavEntry("import", _("Import"), "ti-file-import", "org:import", 40, _admin, url_prefixes=("import",)),
     )
     register_home_part(HomePart("org", 10, home))
-    register_audit_labels(30, ("org.", _("Organisation changes")), ("org.import", _("Imports")))
+    register_audit_labels(
+        30,
+        ("org.", _("Organisation changes")),
+        ("org.import", _("Imports")),
+        ("org.personal_data", _("Views and exports of personal data")),
+    )

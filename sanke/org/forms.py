@@ -7,9 +7,21 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanke.core.crypto import digest, mask_national_id
+from sanke.core.probes import check_unique_value
 from sanke.core.scoping import CHANGE
 from sanke.org.choices import PersonKind, SchoolKind
-from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
+from sanke.org.models import (
+    NATIONAL_ID_REFUSED,
+    ClassGroup,
+    Classroom,
+    Equipment,
+    Grade,
+    Person,
+    Region,
+    School,
+)
+from sanke.org.validators import national_id_checksum_ok
 
 
 class RegionForm(forms.ModelForm):
@@ -137,9 +149,10 @@ class PersonForm(forms.ModelForm):
         ]
         widgets = {"national_id": forms.TextInput(), "phone": forms.TextInput()}
 
-    def __init__(self, *args, school: School, **kwargs):
+    def __init__(self, *args, school: School, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.school = school
+        self.acting_user = user  # who types the ID card number: decides what a clash may tell them
         class_group = cast(forms.ModelChoiceField, self.fields["class_group"])
         class_group.queryset = school.class_groups.select_related("grade")
         kind = cast(forms.ChoiceField, self.fields["kind"])
@@ -170,7 +183,27 @@ class PersonForm(forms.ModelForm):
         return value
 
     def clean_national_id(self) -> str:
-        return self._keep_if_empty("national_id").upper()
+        value = self._keep_if_empty("national_id").upper()
+        if value and national_id_checksum_ok(value) and digest(value) != self.instance.national_id_digest:
+            # scope: the number is unique platform-wide; check_unique_value decides what the clash may say
+            holder = (
+                Person.objects.filter(national_id_digest=digest(value)).exclude(pk=self.instance.pk).first()
+            )
+            visible = (
+                holder is not None
+                and self.acting_user is not None
+                and Person.objects.visible_to(self.acting_user).filter(pk=holder.pk).exists()
+            )
+            check_unique_value(
+                self.acting_user,
+                holder=holder,
+                visible=visible,
+                taken_message=_("Another person already has this ID card number."),
+                neutral_message=NATIONAL_ID_REFUSED,
+                audit_action="org.person.national_id_refused",
+                audit_changes={"national_id": mask_national_id(value), "school": str(self.instance.school)},
+            )
+        return value
 
     def clean_phone(self) -> str:
         return self._keep_if_empty("phone")

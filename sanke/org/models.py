@@ -348,6 +348,9 @@ class Equipment(TimeStampedModel):
         return self.classroom.audit_placement()
 
 
+NATIONAL_ID_REFUSED = _("This ID card number cannot be used. Check it, or ask a higher-level administrator.")
+
+
 class PersonQuerySet(ScopedQuerySet):
     """Staff see the people of their scope; everyone sees themselves; guardians their children.
     Changing people is for the admins of their school."""
@@ -463,7 +466,8 @@ class Person(TimeStampedModel):
         if self.national_id:
             clash = Person.objects.filter(national_id_digest=digest(self.national_id)).exclude(pk=self.pk)
             if clash.exists():
-                raise ValidationError({"national_id": _("Another person already has this ID card number.")})
+                # Neutral: the clash may lie outside the saver's scope (the form says more when it may).
+                raise ValidationError({"national_id": NATIONAL_ID_REFUSED})
 
     def audit_placement(self):
         if self.school_id:

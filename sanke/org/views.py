@@ -238,9 +238,10 @@ def class_detail(request, pk):
         ClassGroup,
         request.user,
         pk,
-        queryset=ClassGroup.objects.select_related("school", "grade", "head_teacher"),
+        queryset=ClassGroup.objects.select_related("school__region", "grade", "head_teacher"),
     )
     students = class_group.students.order_by("number", "name").prefetch_related("guardians")
+    actions.do_audit_personal_data_view(class_group, acting_user=request.user)
     return render(
         request,
         "org/class_detail.html",
@@ -336,8 +337,18 @@ def equipment_edit(request, pk):
 @login_required
 def person_list(request):
     _staff(request)
-    people = Person.objects.visible_to(request.user).select_related("school", "class_group__grade", "user")
-    return list_page(request, "org/person_list.html", people, filters.PersonFilter)
+    people = Person.objects.visible_to(request.user).select_related(
+        "school__region", "class_group__grade", "user"
+    )
+    return list_page(
+        request,
+        "org/person_list.html",
+        people,
+        filters.PersonFilter,
+        on_page=lambda page: actions.do_audit_people_listed(
+            list(page.object_list), acting_user=request.user, query=request.GET.urlencode()
+        ),
+    )
 
 
 @login_required
@@ -346,10 +357,11 @@ def person_detail(request, pk):
         Person,
         request.user,
         pk,
-        queryset=Person.objects.select_related("school", "class_group__grade", "user"),
+        queryset=Person.objects.select_related("school__region", "class_group__grade", "user"),
     )
     scope = scope_for(request.user)
     account = person.user if person.user_id else None
+    actions.do_audit_personal_data_view(person, acting_user=request.user)
     return render(
         request,
         "org/person_detail.html",
@@ -372,7 +384,7 @@ def person_create(request, school_pk):
         "kind": request.GET.get("kind", PersonKind.TEACHER),
         "class_group": request.GET.get("class_group"),
     }
-    form = forms.PersonForm(request.POST or None, initial=initial, school=school)
+    form = forms.PersonForm(request.POST or None, initial=initial, school=school, user=request.user)
     return PEOPLE.page(request, form, _("New person at %(school)s") % {"school": school.name})
 
 
@@ -385,7 +397,7 @@ def person_edit(request, pk):
         allowed=lambda s, p: p.school_id is not None and s.can_manage_school(p.school),
     )
     school = cast(School, person.school)  # allowed() refused a person without a school
-    form = forms.PersonForm(request.POST or None, instance=person, school=school)
+    form = forms.PersonForm(request.POST or None, instance=person, school=school, user=request.user)
     return PEOPLE.page(request, form, _("Edit %(name)s") % {"name": person.name})
 
 

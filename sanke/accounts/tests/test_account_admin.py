@@ -45,16 +45,35 @@ def test_a_reset_password_works_once_and_must_be_changed(world, county_admin, cl
         {"action": "reset_password"},
         follow=True,
     )
-    message = next(iter(response.context["messages"])).message
-    temporary = (
-        message.split("：")[1].split(" ")[0] if "：" in message else message.split(": ")[1].split(" ")[0]
-    )
+    temporary = response.context["shown"]["password"]
     teacher = world.users["teacher"]
     teacher.refresh_from_db()
     assert teacher.check_password(temporary)
     assert not teacher.check_password(DEMO_PASSWORD)
     assert teacher.must_change_password
     assert AuditEvent.objects.filter(action="accounts.password.reset", changes__user="teacher").exists()
+
+
+def test_a_one_time_password_is_shown_once_on_a_page_and_never_in_a_cookie(world, county_admin, client_for):
+    # given a county admin who resets a teacher's password
+    client = client_for(county_admin)
+    response = client.post(
+        reverse("accounts:account_action", args=[world.users["teacher"].pk]), {"action": "reset_password"}
+    )
+    # then the browser is sent to a page, and no cookie carries the password
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:one_time_password")
+    shown = client.get(response["Location"])
+    page = shown.content.decode()
+    temporary = shown.context["shown"]["password"]
+    assert 'data-testid="one-time-password"' in page and temporary in page
+    assert "no-store" in shown["Cache-Control"]
+    assert world.users["teacher"].__class__.objects.get(username="teacher").check_password(temporary)
+    for cookie in (*response.cookies.values(), *shown.cookies.values(), *client.cookies.values()):
+        assert temporary not in cookie.value, cookie.key
+    # when the page is opened again, the password is gone
+    again = client.get(reverse("accounts:one_time_password")).content.decode()
+    assert temporary not in again and 'data-testid="one-time-password-gone"' in again
 
 
 def test_a_disabled_account_cannot_log_in_until_enabled(world, county_admin, client):
@@ -82,9 +101,16 @@ def test_a_school_admin_cannot_touch_bureau_accounts_or_other_schools(world, sch
 
 
 def test_granting_a_small_role_does_not_hand_over_the_account(world, county_admin, outsider):
-    """County A grants a county-B teacher an inspector role in A: A still may not reset B's account."""
+    """A county-B teacher also holds an inspector role in A: A still may not reset B's account.
+
+    (County A alone may not give B's teacher that role; the province, above both, does.)"""
     other_teacher = world.users["outsider_teacher"]
-    do_grant_role(other_teacher, Role.INSPECTOR, region=world.regions["330127"], acting_user=county_admin)
+    do_grant_role(
+        other_teacher,
+        Role.INSPECTOR,
+        region=world.regions["330127"],
+        acting_user=world.users["province_admin"],
+    )
     assert not can_manage_account(county_admin, other_teacher)
     with pytest.raises(PermissionDenied):
         do_reset_password(other_teacher, acting_user=county_admin)

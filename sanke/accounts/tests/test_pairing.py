@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from sanke.accounts import actions, views
 from sanke.accounts.actions import do_create_pairing_code
 from sanke.accounts.choices import Role
 from sanke.accounts.models import RoleAssignment, TerminalPairing
@@ -55,6 +60,45 @@ def test_guessing_codes_is_stopped(world, client):
     code = do_create_pairing_code(world.classrooms["xiajiang"], acting_user=world.users["county_admin"])
     response = client.post(reverse("accounts:pair"), {"code": code}, REMOTE_ADDR="10.9.9.9")
     assert "_auth_user_id" not in client.session and response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_cannot_pass_the_limit(monkeypatch):
+    """40 wrong guesses sent at once from one address: at most the limit are looked at, the rest refused.
+
+    The count lives in the database and an attempt is reserved before the code is checked, so the
+    requests' threads (each with its own database connection, as separate server processes would have)
+    cannot all pass a "check, then count" gap. Each check is slowed a little, as a busy server would be.
+    """
+    processed = []
+    real_pair = actions.do_pair_terminal
+
+    def slow_pair(code):
+        processed.append(code)
+        time.sleep(0.05)
+        return real_pair(code)
+
+    monkeypatch.setattr(actions, "do_pair_terminal", slow_pair)
+    start = threading.Barrier(40)
+    statuses = []
+
+    def guess(number):
+        try:
+            start.wait()
+            response = Client().post(
+                reverse("accounts:pair"), {"code": f"{number:06d}"}, REMOTE_ADDR="10.9.9.10"
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 40
+    assert len(processed) <= views.PAIR_FAILURE_LIMIT, f"{len(processed)} guesses were checked"
 
 
 @pytest.mark.django_db

@@ -184,13 +184,12 @@ def test_roles_page_grants_and_revokes(world, county_admin, client_for):
     client = client_for(county_admin)
     response = client.post(
         reverse("accounts:role_grant"),
-        {"username": "outsider_teacher", "role": Role.INSPECTOR, "region": world.regions["330127"].pk},
+        {"username": "teacher", "role": Role.INSPECTOR, "region": world.regions["330127"].pk},
     )
-    # a user of another county may be given a role here by the county that owns the scope
     assert response.status_code == 302
-    grant = RoleAssignment.objects.get(user__username="outsider_teacher", role=Role.INSPECTOR)
+    grant = RoleAssignment.objects.get(user__username="teacher", role=Role.INSPECTOR)
     page = client.get(reverse("accounts:role_list")).content.decode()
-    assert "outsider_teacher" in page
+    assert f'action="{reverse("accounts:role_revoke", args=[grant.pk])}"' in page
     response = client.post(reverse("accounts:role_revoke", args=[grant.pk]))
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(pk=grant.pk).exists()
@@ -268,3 +267,64 @@ def test_school_admin_cannot_open_a_bureau_account(world, school_admin, client_f
     )
     assert response.status_code == 200  # the region is not among their choices: the form refuses
     assert not User.objects.filter(username="sneaky").exists()
+
+
+@pytest.mark.django_db
+def test_revoking_a_role_redirects_only_within_this_site(world, county_admin, client_for):
+    client = client_for(county_admin)
+    teacher = world.users["teacher"]
+    county = world.regions["330127"]
+    for hostile in ("https://evil.example/a", "//evil.example/", "javascript:alert(1)", "https:evil.example"):
+        grant = do_grant_role(teacher, Role.INSPECTOR, region=county, acting_user=county_admin)
+        response = client.post(reverse("accounts:role_revoke", args=[grant.pk]), {"next": hostile})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:role_list"), hostile
+    grant = do_grant_role(teacher, Role.INSPECTOR, region=county, acting_user=county_admin)
+    response = client.post(reverse("accounts:role_revoke", args=[grant.pk]), {"next": "/org/people/"})
+    assert response["Location"] == "/org/people/"
+
+
+@pytest.mark.django_db
+def test_a_county_cannot_grant_a_role_to_another_countys_account(world, county_admin, client_for, settings):
+    """The account's own bureau (or one above both) grants it roles; the form says the same thing for an
+    account of another county as for a username that does not exist."""
+    # given 淳安县's admin on the grant form, in English
+    client = client_for(county_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    county = world.regions["330127"].pk
+    # when they name 建德市's teacher, and a username nobody has
+    elsewhere = client.post(
+        reverse("accounts:role_grant"),
+        {"username": "outsider_teacher", "role": Role.INSPECTOR, "region": county},
+    )
+    nobody = client.post(
+        reverse("accounts:role_grant"),
+        {"username": "nobody-at-all", "role": Role.INSPECTOR, "region": county},
+    )
+    # then both are refused with the same words, and nothing is granted
+    assert elsewhere.status_code == nobody.status_code == 200
+    assert elsewhere.context["form"].errors == nobody.context["form"].errors
+    assert "username" in elsewhere.context["form"].errors
+    assert not RoleAssignment.objects.filter(user__username="outsider_teacher", role=Role.INSPECTOR).exists()
+    # and the action refuses it too
+    with pytest.raises(PermissionDenied):
+        do_grant_role(
+            world.users["outsider_teacher"],
+            Role.INSPECTOR,
+            region=world.regions["330127"],
+            acting_user=county_admin,
+        )
+    with pytest.raises(PermissionDenied):
+        do_grant_role(
+            world.users["outsider_admin"],
+            Role.TEACHER,
+            school=world.schools["host"],
+            acting_user=county_admin,
+        )
+    # the province, which administers both counties, may
+    do_grant_role(
+        world.users["outsider_teacher"],
+        Role.INSPECTOR,
+        region=world.regions["330127"],
+        acting_user=world.users["province_admin"],
+    )

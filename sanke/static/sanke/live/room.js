@@ -8,7 +8,7 @@
 import { startJanus } from "./janus.js";
 import { createPeerStar } from "./p2p.js";
 import { watchQuality } from "./quality.js";
-import { openSocket } from "./socket.js";
+import { openSocket, showNotice } from "./socket.js";
 import { applyEvent, newState } from "./state.js";
 
 const KEEPALIVE_MS = 5 * 60000;
@@ -62,6 +62,7 @@ export function startRoom() {
       if (janus) janus.onStatus(room.state.status);
     } else if (message.type === "error") {
       room.emit("error", message.error);
+      if (message.code) showNotice(message.error); // refused by the room's limits: say so, in Chinese
     }
     if (star) star.onMessage(message);
   }

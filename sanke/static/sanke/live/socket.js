@@ -7,6 +7,22 @@
 
 const RECONNECT_MS = 1000; // no keyboard in class: the terminal reconnects by itself
 const GAP_MS = 2000; // a gap in the numbers still open after this asks for the missing events again
+// Close codes after which reconnecting cannot help (live/consumers.py CLOSE_*): the page says why and stops.
+const FINAL_CLOSE = { 4401: "closed_account", 4403: "closed_forbidden", 4429: "closed_too_many" };
+
+// A message at the top of the page (built as text, never HTML): why the room stopped, or why the server
+// refused what was sent.
+export function showNotice(text, tone = "warning") {
+  let notice = document.querySelector("[data-live=notice]");
+  if (!notice) {
+    notice = document.createElement("div");
+    notice.dataset.live = "notice";
+    notice.setAttribute("role", "alert");
+    (document.querySelector(".page-body .container-xl") || document.body).prepend(notice);
+  }
+  notice.className = "alert alert-" + tone;
+  notice.textContent = text;
+}
 
 export function openSocket(room, { onMessage, onEvent }) {
   let ws = null;
@@ -15,11 +31,11 @@ export function openSocket(room, { onMessage, onEvent }) {
   const outbox = [];
   let pending = 0;
 
-  function setConnection(connected) {
+  function setConnection(connected, closedText) {
     const badge = document.querySelector("[data-live=connection]");
     if (!badge) return;
-    badge.textContent = connected ? room.cfg.text.connected : room.cfg.text.reconnecting;
-    badge.className = "badge " + (connected ? "bg-green-lt" : "bg-yellow-lt");
+    badge.textContent = closedText || (connected ? room.cfg.text.connected : room.cfg.text.reconnecting);
+    badge.className = "badge " + (closedText ? "bg-red-lt" : connected ? "bg-green-lt" : "bg-yellow-lt");
   }
 
   function connect() {
@@ -35,7 +51,16 @@ export function openSocket(room, { onMessage, onEvent }) {
       if (data.type === "event") receiveEvent(data.event);
       else onMessage(data);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
+      const final = FINAL_CLOSE[event.code];
+      if (final) {
+        // the account, its session or its role changed (or the page was flooding): no reconnect loop
+        const text = room.cfg.text[final] || final;
+        setConnection(false, text);
+        showNotice(text, "danger");
+        room.emit("closed", event.code);
+        return;
+      }
       setConnection(false);
       setTimeout(connect, RECONNECT_MS);
     };
