@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sanke.core.methods.PageMethodsMiddleware",  # pages take GET and POST only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanke.core.middleware.ChineseFirstLocaleMiddleware",
