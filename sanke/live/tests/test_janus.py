@@ -644,3 +644,17 @@ def test_the_sweep_destroys_rooms_of_lessons_that_are_off_air(lessons, world, ja
     assert do_sweep_media_rooms() == 1
     # then
     assert not platform.exists(room) and _room_of(lessons.first) is None
+
+
+@pytest.mark.django_db
+def test_only_the_host_side_and_the_receiving_classrooms_get_tickets(lessons, world):
+    lessons.start(lessons.first)
+    url = f"/live/lessons/{lessons.first.pk}/media/ticket/"
+    # the lesson's participants without media (an inspector observing, a student's answer pad): refused
+    assert _web(world.users["inspector"]).post(url).status_code == 403
+    assert _web(world.users["student"]).post(url).status_code == 403
+    # outside the lesson's scope: not found, as if it did not exist
+    assert _web(world.users["outsider_admin"]).post(url).status_code == 404
+    # a ticket is a state change: not by GET
+    assert _web(world.users["teacher"]).get(url).status_code == 405
+    assert _web(world.users["teacher"]).post(url).status_code == 200
