@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanke.accounts.choices import ADMIN_ROLES, Role
 from sanke.accounts.models import RoleAssignment, User
@@ -41,10 +42,38 @@ def can_grant(acting_user, assignment: RoleAssignment) -> bool:
     return True
 
 
+def account_home_within(acting_user, user: User) -> bool:
+    """Whether the account belongs where ``acting_user`` administers, so they may give it roles.
+
+    An account's home is its person's school; an account without one (bureau staff, terminals) lives
+    where its grants are. Without this, an admin of county A could grant an account of county B a role in
+    A (to a county-B admin: a foothold in A) and learn which usernames exist elsewhere; the account's own
+    bureau, or one above both, grants it instead. An account with neither a person nor a grant has no
+    home yet: whoever may grant the role gives it one (an account just opened, then granted).
+    """
+    scope = scope_for(acting_user)
+    if scope.is_superuser:
+        return True
+    if user.is_superuser:
+        return False
+    person = getattr(user, "person", None)
+    if person is not None and person.school_id:
+        return scope.can_manage_school(person.school)
+    grants = RoleAssignment.objects.filter(user=user)
+    if not grants.exists():
+        return True
+    manage = scope.manage_grants_q()
+    return manage is not None and grants.filter(manage).exists()
+
+
 def do_grant_role(
     user: User, role: str, *, region=None, school=None, classroom=None, acting_user
 ) -> RoleAssignment:
-    """Give ``user`` the ``role`` within one scope; idempotent (an existing grant is returned)."""
+    """Give ``user`` the ``role`` within one scope; idempotent (an existing grant is returned).
+
+    Both the scope (``can_grant``) and the account (``account_home_within``) must lie in what the
+    acting admin administers.
+    """
     assignment = RoleAssignment(
         user=user,
         role=role,
@@ -56,6 +85,13 @@ def do_grant_role(
     assignment.clean()
     if acting_user is not None and not can_grant(acting_user, assignment):
         raise PermissionDenied(_("You cannot grant this role in this scope."))
+    if acting_user is not None and not account_home_within(acting_user, user):
+        raise PermissionDenied(
+            _(
+                "This account belongs to another school or bureau: its own administrators, or an "
+                "administrator above both, grant it roles."
+            )
+        )
     with transaction.atomic():
         existing = RoleAssignment.objects.filter(
             user=user, role=role, region=region, school=school, classroom=classroom
@@ -93,6 +129,9 @@ def do_revoke_role(assignment: RoleAssignment, *, acting_user) -> None:
     forget_scope(assignment.user)
 
 
+USERNAME_REFUSED = gettext_lazy("This username cannot be used. Choose another one.")
+
+
 def do_create_account(
     *,
     username: str,
@@ -104,7 +143,8 @@ def do_create_account(
 ) -> User:
     """Create a login (optionally for a person), with the password policy enforced."""
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("This username is taken.")})
+        # Neutral: the account may lie outside the actor's scope (the forms say more when they may).
+        raise ValidationError({"username": USERNAME_REFUSED})
     user = User(
         username=username,
         display_name=display_name or (person.name if person else ""),
@@ -273,9 +313,10 @@ def terminal_account(classroom, *, acting_user) -> User:
 
 
 def _pairing_digest(code: str) -> str:
-    from sanke.core.crypto import digest
+    """Stored instead of the code; under its own labelled key (not the field key, which rotates)."""
+    from sanke.core.keys import keyed_digest
 
-    return digest(f"pairing:{code}")
+    return keyed_digest("terminal-pairing", code)
 
 
 def do_create_pairing_code(classroom, *, acting_user) -> str:
