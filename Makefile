@@ -83,7 +83,8 @@ lint: gates
 
 # Production settings pass Django's deployment checklist.
 check: install
-	SANKE_ENV=production SANKE_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) SANKE_ALLOWED_HOSTS=sanke.example \
+	SANKE_ENV=production SANKE_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		SANKE_FIELD_KEY=$$(head -c 32 /dev/urandom | base64) SANKE_ALLOWED_HOSTS=sanke.example \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean-db:

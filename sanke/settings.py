@@ -12,13 +12,25 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Everything this process creates is private to the account that runs it: the SQLite database and
+# its -wal/-shm (session keys, personal data), the keys under var/keys, the Celery queue folders, media and
+# the Janus configuration (its token secret). Setting the umask here, before anything opens a file, covers
+# the files that libraries create themselves (SQLite, kombu), in production too: group and others get
+# nothing, whatever the umask of the shell or service manager was.
+os.umask(0o077)
 VAR_DIR = Path(os.environ.get("SANKE_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+try:  # an install made before the umask above keeps 0644 files: a private folder hides them all
+    VAR_DIR.chmod(0o700)
+except PermissionError:  # a folder someone else owns: its owner keeps it private
+    pass
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -48,14 +60,64 @@ def env_list(name: str, default: str = "") -> list[str]:
 SANKE_ENV = env_str("SANKE_ENV", "development")
 PRODUCTION = SANKE_ENV == "production"
 
-SECRET_KEY = env_str(
-    "SANKE_SECRET_KEY", "" if PRODUCTION else "insecure-development-key-change-me-0123456789"
-)
-if not SECRET_KEY:
-    raise RuntimeError("SANKE_SECRET_KEY must be set when SANKE_ENV=production")
-# Key for personal data encrypted at rest (national ids, phone numbers). Defaults to SECRET_KEY;
-# production should set its own and back it up: losing it loses those fields.
-SANKE_FIELD_KEY = env_str("SANKE_FIELD_KEY", SECRET_KEY)
+
+# --- per-install secrets ---------------------------------------------------------------------------------
+# No secret is committed. Production takes both keys from the environment (or *_FILE). Any other install
+# generates them on first start under VAR_DIR/keys (folder 0700, files 0600) and reuses them, so a laptop
+# install that listens on the LAN does not run on a key everyone who read the repository knows.
+KEYS_DIR = VAR_DIR / "keys"
+
+
+def install_secret(name: str, make) -> str:
+    """The content of ``KEYS_DIR/name``, written by ``make()`` on first start.
+
+    Two processes starting together (web server and worker) must end up with the same key: the value is
+    written to a private temporary file and then hard-linked to its name, which fails if the name exists,
+    so the loser reads the winner's complete file, never a half-written one.
+    """
+    KEYS_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    KEYS_DIR.chmod(0o700)
+    path = KEYS_DIR / name
+    if not path.exists():
+        temporary = KEYS_DIR / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(make())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won the race: use its key
+        finally:
+            temporary.unlink()
+    value = path.read_text().strip()
+    if not value:
+        raise RuntimeError(f"{path} is empty: restore it from the backup (or delete it on a new install)")
+    return value
+
+
+def env_keys(name: str) -> list[str]:
+    """A list of keys: comma- or newline-separated, from ``NAME`` or the file named by ``NAME_FILE``."""
+    return [key.strip() for key in env_str(name).replace(",", "\n").splitlines() if key.strip()]
+
+
+_missing = [name for name in ("SANKE_SECRET_KEY", "SANKE_FIELD_KEY") if PRODUCTION and not env_str(name)]
+if _missing:
+    raise RuntimeError(
+        f"SANKE_ENV=production needs {' and '.join(_missing)} (or {'/'.join(m + '_FILE' for m in _missing)}"
+        "): long random values, kept apart and backed up; see docs/operations.md"
+    )
+SECRET_KEY = env_str("SANKE_SECRET_KEY") or install_secret("secret_key", lambda: secrets.token_urlsafe(50))
+# Keys of the personal data encrypted at rest (national ids, phone numbers), apart from SECRET_KEY: the
+# first encrypts and digests, the others only decrypt (kept after `manage.py rotate_field_key`). From
+# SANKE_FIELD_KEY + SANKE_FIELD_KEYS_OLD, else from VAR_DIR/keys/field_keys (one key a line, current first).
+# Losing them loses those fields: back them up.
+if env_str("SANKE_FIELD_KEY"):
+    SANKE_FIELD_KEYS = [env_str("SANKE_FIELD_KEY"), *env_keys("SANKE_FIELD_KEYS_OLD")]
+    SANKE_FIELD_KEYS_FILE: Path | None = None
+else:
+    SANKE_FIELD_KEYS_FILE = KEYS_DIR / "field_keys"
+    SANKE_FIELD_KEYS = install_secret("field_keys", lambda: secrets.token_urlsafe(32) + "\n").split()
+SANKE_FIELD_KEY = SANKE_FIELD_KEYS[0]
 
 DEBUG = env_bool("SANKE_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("SANKE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if not PRODUCTION else "")
@@ -224,14 +286,14 @@ SANKE_JANUS_API_SECRET = env_str("SANKE_JANUS_API_SECRET")
 # that the platform signed, for the VideoRoom plugin, valid until the lesson's end; the VideoRoom admin_key
 # lets only the platform create rooms. Both derive from the secret key unless set; `manage.py janus_config`
 # writes them into the Janus configuration, and every Janus instance must carry the same values.
-def _from_secret_key(label: bytes) -> str:
-    return hmac.new(SECRET_KEY.encode(), label, hashlib.sha256).hexdigest()
+def _derived_hex(label: str) -> str:
+    """``sanke.core.keys.derived_hex(label)``, which settings cannot import: the same labelled HMAC."""
+    key = hmac.new(SECRET_KEY.encode(), b"sanke-derived:" + label.encode(), hashlib.sha256).digest()
+    return key.hex()
 
 
-SANKE_JANUS_TOKEN_SECRET = env_str("SANKE_JANUS_TOKEN_SECRET") or _from_secret_key(
-    b"sanke-janus-token-secret"
-)
-SANKE_JANUS_ADMIN_KEY = env_str("SANKE_JANUS_ADMIN_KEY") or _from_secret_key(b"sanke-janus-admin-key")
+SANKE_JANUS_TOKEN_SECRET = env_str("SANKE_JANUS_TOKEN_SECRET") or _derived_hex("janus-token-secret")
+SANKE_JANUS_ADMIN_KEY = env_str("SANKE_JANUS_ADMIN_KEY") or _derived_hex("janus-admin-key")
 # "auto": Janus when SANKE_JANUS_URL is set and answers, else p2p; "janus" or "p2p" force one.
 SANKE_MEDIA_BACKEND = env_str("SANKE_MEDIA_BACKEND", "auto").strip().lower()
 if SANKE_MEDIA_BACKEND not in {"auto", "janus", "p2p"}:

@@ -39,6 +39,7 @@ def test_production_settings_pass_the_deployment_checklist():
         **os.environ,
         "SANKE_ENV": "production",
         "SANKE_SECRET_KEY": secrets.token_urlsafe(50),
+        "SANKE_FIELD_KEY": secrets.token_urlsafe(32),
         "SANKE_ALLOWED_HOSTS": "sanke.example.edu.cn",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests only
@@ -53,13 +54,19 @@ def test_production_settings_pass_the_deployment_checklist():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = {**os.environ, "SANKE_ENV": "production", "SANKE_SECRET_KEY": ""}
+@pytest.mark.parametrize("missing", ["SANKE_SECRET_KEY", "SANKE_FIELD_KEY"])
+def test_production_refuses_to_start_without_either_key(missing, tmp_path):
+    """No generated key in production: each key must come from the environment, and the error names it."""
+    keys = {"SANKE_SECRET_KEY": secrets.token_urlsafe(50), "SANKE_FIELD_KEY": secrets.token_urlsafe(32)}
+    env = {**os.environ, **keys, "SANKE_ENV": "production", "SANKE_VAR_DIR": str(tmp_path), missing: ""}
+    env.pop(f"{missing}_FILE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0
-    assert "SANKE_SECRET_KEY" in result.stderr
+    assert f"needs {missing}" in result.stderr
+    assert not (tmp_path / "keys" / "secret_key").exists()
+    assert not (tmp_path / "keys" / "field_keys").exists()
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ def test_production_collectstatic_hashes_the_modules_and_their_imports(tmp_path)
         **os.environ,
         "SANKE_ENV": "production",
         "SANKE_SECRET_KEY": secrets.token_urlsafe(48),
+        "SANKE_FIELD_KEY": secrets.token_urlsafe(32),
         "SANKE_ALLOWED_HOSTS": "sanke.example",
         "SANKE_VAR_DIR": str(tmp_path),
     }

@@ -10,6 +10,7 @@ no event handlers or external loggers — and that it accepts only requests with
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def janus_config(
         raise ValueError(f"write the configuration to a folder of its own, not to {templates}")
     if not re.fullmatch(r"\d+-\d+", rtp_range):
         raise ValueError(f"rtp_range must look like 20000-20999, not {rtp_range!r}")
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    dest.chmod(0o700)  # it holds the token secret and the admin key: for the platform's account only
     for stale in dest.glob("*.jcfg"):
         if stale.name not in CONFIG_FILES:
             stale.unlink()  # an earlier version's plugin config must not linger
@@ -91,7 +93,7 @@ def janus_config(
     core = _set(core, "loggers", "disable", _others(folders["loggers_folder"], set()))
     core = _set(core, "events", "broadcast", False)
     core = _set(core, "events", "disable", _others(folders["events_folder"], set()))
-    (dest / "janus.jcfg").write_text(core)
+    _write_private(dest / "janus.jcfg", core)
 
     http = (templates / "janus.transport.http.jcfg").read_text()
     http = _set(http, "general", "http", True)
@@ -100,7 +102,7 @@ def janus_config(
     http = _set(http, "general", "https", False)
     http = _set(http, "admin", "admin_http", False)
     http = _set(http, "admin", "admin_https", False)
-    (dest / "janus.transport.http.jcfg").write_text(http)
+    _write_private(dest / "janus.transport.http.jcfg", http)
 
     ws = (templates / "janus.transport.websockets.jcfg").read_text()
     ws = _set(ws, "general", "ws", True)
@@ -109,15 +111,25 @@ def janus_config(
     ws = _set(ws, "general", "wss", False)
     ws = _set(ws, "admin", "admin_ws", False)
     ws = _set(ws, "admin", "admin_wss", False)
-    (dest / "janus.transport.websockets.jcfg").write_text(ws)
+    _write_private(dest / "janus.transport.websockets.jcfg", ws)
 
     # No demo rooms (the template's have a public secret): the platform creates a room per lesson.
     admin = f"\tadmin_key = {json.dumps(admin_key)}\n" if admin_key else ""
-    (dest / "janus.plugin.videoroom.jcfg").write_text(
+    _write_private(
+        dest / "janus.plugin.videoroom.jcfg",
         "# Written by Sanke (sanke/live/media/config.py): rooms are created per lesson over the API.\n"
-        f"general: {{\n{admin}}}\n"
+        f"general: {{\n{admin}}}\n",
     )
     return dest / "janus.jcfg"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` readable by the platform's account only (0600), whatever the umask of the caller and
+    the mode of an earlier file: the configuration holds the token secret and the VideoRoom admin key."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
 
 
 def _others(folder: Path, keep: set[str]) -> str:
