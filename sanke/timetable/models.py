@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -285,3 +286,34 @@ class Lesson(TimeStampedModel):
 
     def audit_placement(self):
         return self.series.audit_placement()
+
+
+class CalendarLinkVersion(models.Model):
+    """The version of one user's, or one classroom's, calendar addresses (every iCal feed token carries it).
+
+    A calendar address is a credential that calendar apps fetch without logging in. Resetting bumps the
+    version, so every address signed with an earlier one stops working at once: a lost phone, a link pasted
+    into a group chat. A user resets their own; whoever manages a classroom's school resets the classroom's
+    for everyone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.CASCADE
+    )
+    classroom = models.OneToOneField(
+        "org.Classroom", null=True, blank=True, related_name="+", on_delete=models.CASCADE
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("calendar link version")
+        verbose_name_plural = _("calendar link versions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, classroom__isnull=True)
+                | models.Q(user__isnull=True, classroom__isnull=False),
+                name="calendar_link_version_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id or self.classroom_id} v{self.version}"

@@ -31,6 +31,7 @@ urlpatterns = [
     path("lessons/<int:pk>/move/", lessons.lesson_move, name="lesson_move"),
     path("lessons/<int:pk>/cancel/", lessons.lesson_cancel, name="lesson_cancel"),
     path("ical/<str:token>.ics", feeds.ical_feed, name="ical"),
+    path("ical/reset/", feeds.reset_links, name="ical_reset"),
 ]
 
 # Mounted under /alliances/ in the alliances namespace (see the module docstring).

@@ -2,11 +2,13 @@
 
 - ``setup``: terms with their calendar, period grids (节次), timetable entries;
 - ``series``: sync-course series: save, schedule, accept;
-- ``lessons``: single lessons: move, cancel, and the status changes the live lesson makes.
+- ``lessons``: single lessons: move, cancel, and the status changes the live lesson makes;
+- ``feeds``: resetting calendar addresses.
 
 The ``do_*`` actions are re-exported here, so ``from sanke.timetable.actions import do_x`` keeps working.
 """
 
+from sanke.timetable.actions.feeds import do_reset_calendar_links, do_reset_classroom_calendar_links
 from sanke.timetable.actions.lessons import (
     do_cancel_lesson,
     do_mark_lesson_ended,
@@ -25,6 +27,8 @@ __all__ = [
     "do_mark_lesson_live",
     "do_mark_lesson_missed",
     "do_move_lesson",
+    "do_reset_calendar_links",
+    "do_reset_classroom_calendar_links",
     "do_save_entry",
     "do_save_series",
     "do_save_term",

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from sanke.accounts.actions import do_revoke_role
@@ -151,3 +152,98 @@ def test_the_classroom_page_shows_the_link_only_to_who_may_see_it(world, county_
     page = client_for(county_admin).get(url)
     assert 'data-testid="ical-url"' in page.content.decode()
     assert client_for(student).get(url).status_code == 403
+
+
+# --- revocable, expiring addresses (issue 8) --------------------------------------------------------------
+OLD_COMMITTED_KEY = "insecure-development-key-change-me-0123456789"
+
+
+def page_feed_url(client, name, pk) -> str:
+    page = client.get(reverse(name, args=[pk])).content.decode()
+    return re.search(r'value="http://testserver([^"]+\.ics)" data-testid="ical-url"', page).group(1)
+
+
+def test_resetting_my_links_revokes_the_old_ones_and_the_new_one_works(world, host_teacher, client_for):
+    # given 王芳's address on her page, working
+    client = client_for(host_teacher)
+    teacher = world.people["teacher"]
+    old = page_feed_url(client, "timetable:teacher", teacher.pk)
+    assert client.get(old).status_code == 200
+
+    # when she resets her calendar addresses from that page
+    response = client.post(
+        reverse("timetable:ical_reset"), {"kind": "teacher", "pk": teacher.pk, "scope": "mine"}
+    )
+
+    # then she is back on the page, the old address answers 404 with no data and the new one works
+    assert response.status_code == 302
+    assert response["Location"] == reverse("timetable:teacher", args=[teacher.pk])
+    new = page_feed_url(client, "timetable:teacher", teacher.pk)
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert b"VEVENT" not in client.get(old).content
+    assert len(events(client.get(new))) > 0
+
+
+def test_a_users_reset_does_not_touch_other_users_links(world, host_teacher, county_admin, client_for):
+    teacher = world.people["teacher"]
+    admins = feed_url(ical.TEACHER, teacher, county_admin)
+    client_for(host_teacher).post(
+        reverse("timetable:ical_reset"), {"kind": "teacher", "pk": teacher.pk, "scope": "mine"}
+    )
+    assert client_for(host_teacher).get(admins).status_code == 200
+
+
+def test_a_school_manager_resets_a_classrooms_links_for_everyone(
+    world, county_admin, host_teacher, client_for
+):
+    # given the county admin's address of 龙井's classroom, and a teacher who may not reset it for everyone
+    classroom = world.classrooms["longjing"]
+    url = feed_url(ical.CLASSROOM, classroom, county_admin)
+    reset = {"kind": "classroom", "pk": classroom.pk, "scope": "classroom"}
+    assert client_for(host_teacher).post(reverse("timetable:ical_reset"), reset).status_code in {403, 404}
+    assert client_for(host_teacher).get(url).status_code == 200
+
+    # when the county admin (who manages its school) resets the classroom's addresses
+    page = client_for(county_admin).get(reverse("timetable:classroom", args=[classroom.pk]))
+    assert 'data-testid="ical-reset-classroom"' in page.content.decode()
+    assert client_for(county_admin).post(reverse("timetable:ical_reset"), reset).status_code == 302
+
+    # then every earlier address of that classroom is gone, the new one works
+    assert client_for(county_admin).get(url).status_code == 404
+    assert len(events(client_for(county_admin).get(feed_url(ical.CLASSROOM, classroom, county_admin)))) > 0
+
+
+@pytest.mark.parametrize("pk", ["abc", "²", "1" * 30, ""])
+def test_a_reset_with_a_bad_id_is_404(world, county_admin, client_for, pk):
+    response = client_for(county_admin).post(reverse("timetable:ical_reset"), {"kind": "teacher", "pk": pk})
+    assert response.status_code == 404
+
+
+def test_an_expired_link_is_refused(world, county_admin, client):
+    teacher = world.people["teacher"]
+    today = timezone.localdate()
+    lapsed = ical.make_token(ical.TEACHER, teacher.pk, county_admin, today=today - dt.timedelta(days=181))
+    last_day = ical.make_token(ical.TEACHER, teacher.pk, county_admin, today=today - dt.timedelta(days=179))
+    assert client.get(reverse("timetable:ical", kwargs={"token": lapsed})).status_code == 404
+    assert client.get(reverse("timetable:ical", kwargs={"token": last_day})).status_code == 200
+
+
+def test_the_page_shows_the_last_day_of_the_address(world, host_teacher, client_for):
+    page = client_for(host_teacher).get(reverse("timetable:teacher", args=[world.people["teacher"].pk]))
+    assert ical.link_expiry().isoformat() in page.content.decode()
+    assert 'data-testid="ical-reset"' in page.content.decode()
+
+
+@pytest.mark.parametrize("key", [OLD_COMMITTED_KEY, "the install's own secret key"])
+def test_a_link_signed_with_the_old_committed_key_or_the_bare_secret_key_is_refused(
+    world, county_admin, client, settings, key
+):
+    """Signed with the key once committed in settings.py, or with SECRET_KEY itself rather than the feed's
+    labelled key: the payload is right in every other way, and still no feed."""
+    key = settings.SECRET_KEY if key.startswith("the install") else key
+    teacher = world.people["teacher"]
+    payload = {"k": "teacher", "id": teacher.pk, "u": county_admin.pk, "v": 0, "e": "2999-01-01"}
+    for data in (payload, {"k": "teacher", "id": teacher.pk, "u": county_admin.pk}):
+        token = signing.dumps(data, key=key, salt=ical.SALT)
+        assert client.get(reverse("timetable:ical", kwargs={"token": token})).status_code == 404

@@ -1,15 +1,21 @@
-"""iCal feeds of a teacher's or classroom's lessons, for calendar apps (a signed token, no login)."""
+"""iCal feeds of a teacher's or classroom's lessons, for calendar apps (a signed token, no login), and the
+reset that revokes the addresses given out."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from sanke.core.scoping import scope_for
 from sanke.timetable import ical, selectors
 from sanke.timetable.access import access_classroom, access_teacher
+from sanke.timetable.actions import do_reset_calendar_links, do_reset_classroom_calendar_links
 
 
 @require_GET
@@ -35,3 +41,37 @@ def ical_feed(request, token):
     response["Content-Disposition"] = f'inline; filename="{data["k"]}-{data["id"]}.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@login_required
+@require_POST
+def reset_links(request):
+    """Revoke calendar addresses from the page that shows one: ``scope=mine`` every address the user was
+    given, ``scope=classroom`` every address of that classroom (its school's managers only). Back to the
+    page, which shows the new address."""
+    kind, raw_pk = request.POST.get("kind"), request.POST.get("pk", "")
+    if kind not in ical.KINDS or not raw_pk.isascii() or not raw_pk.isdigit() or len(raw_pk) > 18:
+        raise Http404
+    pk = int(raw_pk)
+    page = access_teacher(request.user, pk) if kind == ical.TEACHER else access_classroom(request.user, pk)
+    if request.POST.get("scope") == "classroom" and kind == ical.CLASSROOM:
+        if not scope_for(request.user).can_manage_school(page.school):
+            raise PermissionDenied
+        do_reset_classroom_calendar_links(page, acting_user=request.user)
+        messages.success(
+            request,
+            _(
+                "Every calendar address of this classroom has stopped working. Whoever still needs it "
+                "copies the new address from this page and subscribes again."
+            ),
+        )
+    else:
+        do_reset_calendar_links(request.user, acting_user=request.user)
+        messages.success(
+            request,
+            _(
+                "Your old calendar addresses have stopped working. Copy the new address below and "
+                "subscribe again in your calendar app."
+            ),
+        )
+    return redirect("timetable:teacher" if kind == ical.TEACHER else "timetable:classroom", pk)

@@ -10,16 +10,26 @@ from django.views.decorators.http import require_GET
 
 from sanke.alliances.models import Alliance
 from sanke.core.access import access_object
+from sanke.core.scoping import scope_for
 from sanke.org.models import ClassGroup, School
 from sanke.timetable import ical, selectors
 from sanke.timetable.access import access_classroom, access_teacher, require_staff
 
 
-def _feed_links(request, kind: str, pk: int) -> dict:
+def _feed_links(request, kind: str, pk: int, *, school=None) -> dict:
+    """The page's calendar address, its last day, and what its reset form needs (``school``: the
+    classroom's, whose managers may also reset the classroom's addresses for everyone)."""
     url = request.build_absolute_uri(
         reverse("timetable:ical", kwargs={"token": ical.make_token(kind, pk, request.user)})
     )
-    return {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
+    return {
+        "feed_url": url,
+        "webcal_url": "webcal://" + url.split("://", 1)[1],
+        "feed_expires": ical.link_expiry(),
+        "feed_kind": kind,
+        "feed_pk": pk,
+        "feed_can_reset_all": school is not None and scope_for(request.user).can_manage_school(school),
+    }
 
 
 # --- week grids ---------------------------------------------------------------------------------------
@@ -87,7 +97,7 @@ def classroom_week(request, pk):
             "classroom": classroom,
             "grid": selectors.classroom_week(classroom, request.user),
             "lessons": selectors.upcoming_lessons(selectors.classroom_lessons(request.user, classroom)),
-            **_feed_links(request, ical.CLASSROOM, classroom.pk),
+            **_feed_links(request, ical.CLASSROOM, classroom.pk, school=classroom.school),
         },
     )
 
