@@ -219,6 +219,11 @@ def main() -> int:
             with sync_playwright() as playwright:
                 browser, pages = open_pages(playwright, base, lesson, cookies)
                 backend = pages["host"].evaluate("window.sankeLive.cfg.backend")
+                # before 开始上课 no page holds a room, a PIN or a token: only where to ask for its ticket
+                waiting = all(
+                    page.evaluate("window.sankeLive.cfg.janus === undefined && !!window.sankeLive.cfg.media")
+                    for page in pages.values()
+                )
                 pages["host"].click("[data-action=start]")
                 links = [
                     ("host", f"classroom-{rooms['longjing']}"),
@@ -229,7 +234,7 @@ def main() -> int:
                 frames = {f"{name}<-{key}": rising(pages[name], key, 60) for name, key in links}
                 checks = interaction(pages, rooms)
                 browser.close()
-        print(json.dumps({"backend": backend, "frames": frames, **checks}))
+        print(json.dumps({"backend": backend, "waiting": waiting, "frames": frames, **checks}))
         return 0
     finally:
         janus.terminate()

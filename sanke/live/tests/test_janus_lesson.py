@@ -36,6 +36,7 @@ def test_media_flows_both_ways_through_janus():
     assert result.returncode == 0 and lines, result.stdout[-2000:] + result.stderr[-3000:]
     outcome = json.loads(lines[-1])
     assert outcome["backend"] == "janus"
+    assert outcome["waiting"]  # no media credential on a page before the lesson starts
     assert len(outcome["frames"]) == 4  # host ← each classroom, each classroom ← host
     for link, (before, after) in outcome["frames"].items():
         assert after >= 30 and after > before, f"{link}: frames not decoding ({before} → {after})"
