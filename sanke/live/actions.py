@@ -227,23 +227,57 @@ def do_issue_media_ticket(lesson: Lesson, who: Participant | None, *, now=None) 
         "join": entry["join"],
         "feed": entry["feed"],
         "expires": expiry,
-        "roster": _roster(rooms.check_roster(lesson, session)),
+        "roster": _check_roster(lesson, session),
     }
 
 
 def do_check_media_roster(lesson: Lesson) -> dict[str, str]:
     """Kick participants of the lesson's room that the platform did not admit; name the feeds in it.
 
-    Pages ask this when a publisher they do not know appears, and subscribe only to feeds named here.
+    Pages ask this when a publisher they do not know appears or a known one leaves, and subscribe only to
+    feeds named here.
     """
     session = LiveSession.objects.filter(pk=lesson.pk, is_live=True, media_room__isnull=False).first()
     if session is None:
         raise MediaRoomClosed
-    return _roster(rooms.check_roster(lesson, session))
+    return _check_roster(lesson, session)
 
 
-def _roster(present: dict[int, str]) -> dict[str, str]:
+def _check_roster(lesson: Lesson, session: LiveSession) -> dict[str, str]:
+    """Kick the unknown, then retire the feeds that were in the room and have left (see :func:`_observe`)."""
+    present = rooms.check_roster(lesson, session)
+    _observe(lesson, session, set(present))
     return {str(feed): key for feed, key in present.items()}  # JSON object keys are strings
+
+
+def _observe(lesson: Lesson, session: LiveSession, present: set[int]) -> None:
+    """Remember which assigned feeds have been seen in the room; retire those seen before and gone now.
+
+    A feed id is named to the other pages once its owner is in the room. When the owner leaves, its page
+    comes back only with a new ticket (janus.js fetches one for every connection), so the old id is retired:
+    it leaves the roster (whoever joins under it later is kicked) and its token leaves the allowed list.
+    """
+    retired = []
+    with transaction.atomic():
+        locked = (
+            LiveSession.objects.select_for_update()
+            .filter(pk=lesson.pk, media_room=session.media_room)
+            .first()
+        )
+        if locked is None:
+            return
+        feeds = dict(locked.media_feeds)
+        for key, entry in locked.media_feeds.items():
+            if entry.get("feed") in present and not entry.get("seen"):
+                feeds[key] = {**entry, "seen": True}
+            elif entry.get("seen") and entry.get("feed") not in present:
+                feeds[key] = {**entry, "feed": None, "seen": False}
+                retired.append(entry["join"])
+        if feeds != locked.media_feeds:
+            LiveSession.objects.filter(pk=lesson.pk).update(media_feeds=feeds)
+    session.media_feeds = feeds
+    if retired:
+        rooms.revoke(lesson, session, retired)
 
 
 def do_sweep_media_rooms() -> int:
@@ -256,7 +290,7 @@ def do_sweep_media_rooms() -> int:
     for session in LiveSession.objects.filter(media_room__isnull=False).select_related("lesson"):
         if session.is_live:
             try:
-                rooms.check_roster(session.lesson, session)
+                _check_roster(session.lesson, session)
             except JanusError as exc:
                 log.warning("lesson %s: roster not checked (%s)", session.lesson_id, exc)
             continue

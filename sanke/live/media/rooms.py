@@ -17,7 +17,8 @@ Media credentials must work for one lesson's room, during that lesson, for one p
   subscribe to the ids the platform names (:func:`check_roster`), never to display names, which clients
   choose themselves; any participant in the room whose id is not on the roster is kicked with the room's
   secret. A feed id is named to the other pages only once it is in the room, where Janus refuses a second
-  participant with the same id.
+  participant with the same id; once its owner has left the room, the id is retired (a page that comes back
+  does so with a new ticket).
 
 Media never passes through Python.
 """
@@ -158,12 +159,17 @@ def admit(lesson, session, entry: dict, previous: dict | None) -> None:
             _kick(handle, session, previous["feed"])
 
 
+def revoke(lesson, session, tokens: list[str]) -> None:
+    """Take join tokens off the room's allowed list: they can no longer publish."""
+    _client(lesson).allowed(session.media_room, "remove", tokens, secret=session.media_secret)
+
+
 def check_roster(lesson, session) -> dict[int, str]:
     """Kick every participant whose feed id the platform did not assign; return {feed id: key} of the others.
 
     The answer names only feeds that are in the room now: an id is revealed once its owner holds it.
     """
-    roster = {entry["feed"]: key for key, entry in session.media_feeds.items()}
+    roster = {entry["feed"]: key for key, entry in session.media_feeds.items() if entry.get("feed")}
     present = {}
     with _client(lesson).videoroom() as handle:
         for participant in handle.list_participants(session.media_room):

@@ -382,6 +382,10 @@ class Participant:
         answer = self.call(f"/{self.session}/{self.handle}", {"janus": "message", "body": body})
         return answer["plugindata"]["data"]
 
+    def leave(self) -> None:
+        """Close the session, as a page that is closed or loses its connection."""
+        self.call(f"/{self.session}", {"janus": "destroy"})
+
     def join(self, body: dict) -> dict:
         """An asynchronous ``join``: Janus acks, then the answer comes as an event on the session."""
         self.call(f"/{self.session}/{self.handle}", {"janus": "message", "body": {"request": "join", **body}})
@@ -583,6 +587,7 @@ def test_every_page_gets_its_own_credential_and_a_new_one_revokes_the_old(lesson
 def test_a_terminal_cannot_publish_as_the_host_or_under_an_id_nobody_assigned(lessons, world, janus):
     lessons.start(lessons.first)
     terminal_user = world.users["terminal_longjing"]
+    roster_url = f"/live/lessons/{lessons.first.pk}/media/roster/"
     host = _ticket(world.users["teacher"], lessons.first)
     terminal = _ticket(terminal_user, lessons.first)
     join = {
@@ -593,10 +598,7 @@ def test_a_terminal_cannot_publish_as_the_host_or_under_an_id_nobody_assigned(le
     }
 
     # the host's feed id is named to the others only once the host holds it in the room
-    assert (
-        str(host["feed"])
-        not in _web(terminal_user).get(f"/live/lessons/{lessons.first.pk}/media/roster/").json()["roster"]
-    )
+    assert str(host["feed"]) not in _web(terminal_user).get(roster_url).json()["roster"]
     hosting = Participant(janus.url, host["token"])
     assert (
         hosting.join(
@@ -611,7 +613,7 @@ def test_a_terminal_cannot_publish_as_the_host_or_under_an_id_nobody_assigned(le
         )["videoroom"]
         == "joined"
     )
-    roster = _web(terminal_user).get(f"/live/lessons/{lessons.first.pk}/media/roster/").json()["roster"]
+    roster = _web(terminal_user).get(roster_url).json()["roster"]
     assert roster == {str(host["feed"]): "host"}
 
     # when: the terminal tries to publish under the host's id: Janus refuses a second participant with it
@@ -621,12 +623,19 @@ def test_a_terminal_cannot_publish_as_the_host_or_under_an_id_nobody_assigned(le
     impostor = Participant(janus.url, terminal["token"]).join({**join, "id": 4242, "display": "host"})
     assert impostor["videoroom"] == "joined"
     # then: the next roster check (any page's, or the sweep) kicks it, and names only the real host
-    roster = (
-        _web(world.users["teacher"]).get(f"/live/lessons/{lessons.first.pk}/media/roster/").json()["roster"]
-    )
+    roster = _web(world.users["teacher"]).get(roster_url).json()["roster"]
     assert roster == {str(host["feed"]): "host"}
     platform = JanusClient(janus.url, token_secret=TOKEN_SECRET)
     assert {p["id"] for p in platform.list_participants(host["room"])} == {host["feed"]}
+
+    # when: the host's page goes away; the next roster check sees it gone and retires its id
+    hosting.leave()
+    assert _web(terminal_user).get(roster_url).json()["roster"] == {}
+    # then: whoever joins under the host's old id is not named the host, and is kicked
+    late = Participant(janus.url, terminal["token"]).join({**join, "id": host["feed"], "display": "host"})
+    assert late["videoroom"] == "joined"
+    assert _web(terminal_user).get(roster_url).json()["roster"] == {}
+    assert platform.list_participants(host["room"]) == []
 
 
 @pytest.mark.django_db

@@ -81,11 +81,13 @@ export function startJanus(room) {
       .then(subscribeWanted);
   }
 
-  // a feed that left is forgotten: if its id comes back, the platform is asked again
+  // a feed that left is forgotten: if its id comes back, the platform is asked again; telling the platform
+  // (a roster check) lets it retire the id, so nobody else can take it over
   function onGone(id) {
     drop(id);
     delete known[id];
     delete roster[String(id)];
+    refreshRoster().catch(() => {});
   }
 
   function drop(id) {
