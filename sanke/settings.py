@@ -119,7 +119,9 @@ else:
     SANKE_FIELD_KEYS = install_secret("field_keys", lambda: secrets.token_urlsafe(32) + "\n").split()
 SANKE_FIELD_KEY = SANKE_FIELD_KEYS[0]
 
-DEBUG = env_bool("SANKE_DEBUG", not PRODUCTION)
+# Off unless a developer asks (SANKE_DEBUG=1): `make run` on a LAN must never show Django's debug pages, which
+# print settings and code; static files are served by WhiteNoise either way.
+DEBUG = env_bool("SANKE_DEBUG", False)
 ALLOWED_HOSTS = env_list("SANKE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if not PRODUCTION else "")
 CSRF_TRUSTED_ORIGINS = env_list("SANKE_CSRF_TRUSTED_ORIGINS")
 # Behind a reverse proxy (nginx) the client address comes from X-Forwarded-For; trust it only then.
@@ -155,6 +157,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sanke.core.methods.PageMethodsMiddleware",  # pages take GET and POST only
+    "sanke.core.middleware.SecurityHeadersMiddleware",  # CSP on every response, no-store on personal pages
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanke.core.middleware.ChineseFirstLocaleMiddleware",
@@ -377,6 +380,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION  # an edited module is served as edited, DEBUG or not
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -5,7 +5,8 @@ A strict Content-Security-Policy (``script-src 'self'``) refuses inline code, so
 this check fails on a ``<script>`` element with a body (a data block such as Django's ``json_script``,
 ``type="application/json"``, is not code and is allowed), on ``on…=`` event-handler attributes, on
 ``javascript:`` URLs, and on Alpine directives (``x-data``, ``x-init``, ``x-on``, ``@click`` …), whose
-expressions Alpine evaluates as code.
+expressions Alpine evaluates as code. The policy's ``style-src 'self'`` refuses inline styles as well, so
+``style=`` attributes and ``<style>`` elements fail too: give the element a class from a static stylesheet.
 
 Usage: ``scripts/check_templates.py [paths...]`` (default ``sanke``); exits 1 listing each offence.
 """
@@ -19,6 +20,8 @@ from pathlib import Path
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 DATA_BLOCK = re.compile(r"""\btype\s*=\s*["']application/(ld\+)?json["']""", re.IGNORECASE)
 HANDLER = re.compile(r"""<[a-zA-Z][^>]*?\s(on[a-z]+)\s*=""", re.DOTALL)
+STYLE_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\s(style)\s*=""", re.DOTALL)
+STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
 JS_URL = re.compile(r"""=\s*["']\s*javascript:""", re.IGNORECASE)
 ALPINE_DIRECTIVE = r"x-(?:data|init|on|text|html|bind|model|show|if|for|effect)\b[^=\s]*|@[a-z][\w.:-]*"
 ALPINE = re.compile(rf"""<[a-zA-Z][^>]*?\s({ALPINE_DIRECTIVE})\s*=""", re.DOTALL)
@@ -36,6 +39,10 @@ def offences(path: Path) -> list[str]:
             found.append(f"{path}:{line(match)}: inline <script>: move it to a module in sanke/static/sanke/")
     for match in HANDLER.finditer(text):
         found.append(f"{path}:{line(match)}: handler {match.group(1)}=: use a data- attribute (ui.js)")
+    for match in STYLE_ATTRIBUTE.finditer(text):
+        found.append(f"{path}:{line(match)}: style= attribute: use a class of a static stylesheet")
+    for match in STYLE_ELEMENT.finditer(text):
+        found.append(f"{path}:{line(match)}: <style> element: move it to a static stylesheet")
     for match in JS_URL.finditer(text):
         found.append(f"{path}:{line(match)}: javascript: URL")
     for match in ALPINE.finditer(text):

@@ -33,8 +33,7 @@ function optionRow(option) {
   const label = document.createElement("label");
   label.className = "d-flex align-items-center gap-2 mb-1";
   const name = document.createElement("span");
-  name.className = "fw-bold";
-  name.style.minWidth = "2rem";
+  name.className = "fw-bold sanke-option-name";
   name.textContent = option;
   const count = document.createElement("input");
   count.className = "form-control";
