@@ -38,17 +38,29 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Before the test's fixtures: empty the tables for a transactional test, rebuild the world after."""
+    """Before the test's fixtures: empty the tables for a transactional test, rebuild the world after;
+    watch the browser pages the test opens for page errors and CSP violations."""
     SHARED.before_test(item)
+    allowed = [p for mark in item.iter_markers("page_problems_allowed") for p in mark.args]
+    browsers.watch_pages(tuple(allowed))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """After a test that passed, while its data is still there: keep its lessons' event logs (the page
-    reducer's test replays them, see sanke/testing/event_logs.py)."""
+    """After a test that passed: fail it if its pages had errors or CSP violations; then, while its data is
+    still there, keep its lessons' event logs (the page reducer's test replays them, see
+    sanke/testing/event_logs.py)."""
     result = yield
+    problems = browsers.page_problems()
+    if problems:
+        pytest.fail("the test's pages had errors or CSP violations:\n" + "\n".join(problems), pytrace=False)
     save_event_logs(item.nodeid)
     return result
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    browsers.stop_watching()
 
 
 def pytest_terminal_summary(terminalreporter):

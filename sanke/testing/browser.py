@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -70,9 +71,96 @@ def launch_chromium(playwright, *, media: bool = False):
     )
 
 
+# --- what went wrong in a test's pages -------------------------------------------------------------------
+# Every `securitypolicyviolation` the page sees is reported to Python (the DOM event, not only the console
+# line, so a violation is caught even when Chromium logs it under another wording).
+_VIOLATION_LISTENER = """
+window.addEventListener("securitypolicyviolation", (e) => {
+  const where = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : "";
+  const what = `${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`;
+  window.sankeCspViolation(`${what}${where} ${e.sample || ""}`);
+}, true);
+"""
+_CSP_CONSOLE = re.compile(
+    r"Content Security Policy|Refused to (execute|load|apply|connect|evaluate|frame)", re.IGNORECASE
+)
+
+
+class PageProblems:
+    """Page errors (uncaught exceptions, unhandled rejections) and CSP violations in a test's pages.
+
+    The suite fails a test whose pages had any (``sanke/conftest.py``), so a script that throws or an inline
+    script or style that the policy refuses cannot pass unnoticed behind a test that checks something else.
+    A test that provokes one on purpose names it with ``@pytest.mark.page_problems_allowed(pattern, …)``.
+    """
+
+    def __init__(self, allowed: tuple[str, ...] = ()) -> None:
+        self.allowed = [re.compile(pattern) for pattern in allowed]
+        self.found: list[str] = []
+        self.contexts: list = []
+
+    def add(self, problem: str) -> None:
+        if not any(pattern.search(problem) for pattern in self.allowed):
+            self.found.append(problem)
+
+    def watch(self, context) -> None:
+        self.contexts.append(context)
+        context.expose_binding(
+            "sankeCspViolation",
+            lambda source, text: self.add(f"CSP violation on {source['page'].url}: {text}"),
+        )
+        context.add_init_script(_VIOLATION_LISTENER)
+        context.on("page", self._watch_page)
+
+    def _watch_page(self, page) -> None:
+        page.on("pageerror", lambda error: self.add(f"page error on {page.url}: {error}\n{error.stack}"))
+        page.on("console", lambda message: self._console(page, message))
+
+    def _console(self, page, message) -> None:
+        if message.type == "error" and _CSP_CONSOLE.search(message.text):
+            self.add(f"CSP console error on {page.url}: {message.text}")
+
+    def settle(self) -> None:
+        """Let Playwright deliver what the open pages reported so far (events arrive with its next call)."""
+        for context in self.contexts:
+            for page in list(context.pages):
+                try:
+                    page.evaluate("0")
+                except Exception:  # noqa: BLE001 - a closed or navigating page has nothing more to say
+                    pass
+
+
+_watching: PageProblems | None = None
+
+
+def watch_pages(allowed: tuple[str, ...] = ()) -> PageProblems:
+    """From now on, every context ``new_context`` makes is watched (until ``stop_watching``)."""
+    global _watching
+    _watching = PageProblems(allowed)
+    return _watching
+
+
+def page_problems() -> list[str]:
+    """What the watched pages reported since ``watch_pages``."""
+    if _watching is None:
+        return []
+    _watching.settle()
+    return list(_watching.found)
+
+
+def stop_watching() -> None:
+    global _watching
+    _watching = None
+
+
 def new_context(browser, *, viewport=None, locale: str = "zh-CN", clock: dt.datetime | None = None):
-    """A fresh browser context (its own cookies); with ``clock``, the pages' clock starts at that moment."""
+    """A fresh browser context (its own cookies); with ``clock``, the pages' clock starts at that moment.
+
+    Inside a test its pages are watched for page errors and CSP violations (``PageProblems``).
+    """
     context = browser.new_context(viewport=viewport or VIEWPORT, locale=locale)
+    if _watching is not None:
+        _watching.watch(context)
     if clock is not None:
         context.clock.install(time=clock)
     return context

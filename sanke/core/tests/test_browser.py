@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from sanke.testing import browser as browsers
 from sanke.testing.world import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,7 +100,7 @@ def test_bureau_admin_overrides_a_policy_target(world, page_for, screenshot, liv
 
 
 def test_login_lockout_is_explained_in_chinese(world, browser, live_server):
-    context = browser.new_context()
+    context = browsers.new_context(browser)
     page = context.new_page()
     for _ in range(5):
         page.goto(f"{live_server.url}/accounts/login/")
@@ -112,7 +113,7 @@ def test_login_lockout_is_explained_in_chinese(world, browser, live_server):
 
 def test_school_admin_unlocks_a_teacher_in_the_browser(world, page_for, browser, live_server, screenshot):
     # the teacher locks themselves out
-    context = browser.new_context()
+    context = browsers.new_context(browser)
     teacher_page = context.new_page()
     for _ in range(5):
         teacher_page.goto(f"{live_server.url}/accounts/login/")
