@@ -25,8 +25,6 @@ FILES = {
     "@tabler/icons-webfont/dist/fonts/tabler-icons.woff2": "tabler-icons/fonts/tabler-icons.woff2",
     "@tabler/icons-webfont/dist/fonts/tabler-icons.woff": "tabler-icons/fonts/tabler-icons.woff",
     "@tabler/icons-webfont/dist/fonts/tabler-icons.ttf": "tabler-icons/fonts/tabler-icons.ttf",
-    "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
-    "alpinejs/dist/cdn.min.js": "alpinejs/alpine.min.js",
     "webrtc-adapter/out/adapter.js": "webrtc-adapter/adapter.js",
 }
 # janus.js comes from Debian's libjs-janus-gateway, so it matches the Janus server version installed with it
