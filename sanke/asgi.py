@@ -12,11 +12,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from sanke.core.routing import websocket_urlpatterns as core_routes  # noqa: E402
+from sanke.core.uploads import BodySizeLimit  # noqa: E402
 from sanke.live.routing import websocket_urlpatterns as live_routes  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodySizeLimit(django_asgi_app),  # oversized bodies refused before Django spools them
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter([*core_routes, *live_routes]))
         ),

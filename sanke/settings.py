@@ -155,6 +155,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sanke.core.uploads.BodySizeLimitMiddleware",  # refuses an oversized body before anything reads it
     "django.middleware.security.SecurityMiddleware",
     "sanke.core.methods.PageMethodsMiddleware",  # pages take GET and POST only
     "sanke.core.middleware.SecurityHeadersMiddleware",  # CSP on every response, no-store on personal pages
@@ -385,6 +386,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Upload limits (sanke/core/uploads.py), checked before a body or file is read: any request body (413
+# before Django reads it, under ASGI and WSGI), and each uploaded file, such as an import spreadsheet (the
+# rest of the file is discarded as it streams past, and the form says why).
+SANKE_UPLOAD_MAX_BYTES = env_int("SANKE_UPLOAD_MAX_BYTES", 16 * 1024 * 1024)
+SANKE_IMPORT_MAX_BYTES = env_int("SANKE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "sanke.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- API --------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from sanke.core.access import require
 from sanke.core.scoping import scope_for
 from sanke.core.tabular_import import IMPORT_KINDS, ImportFileError, template_csv, template_workbook
+from sanke.core.uploads import file_too_large_message, refused_uploads
 from sanke.org.actions import do_import_file
 
 
@@ -30,7 +31,12 @@ def import_page(request):
         request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "students")}
     )
     result = None
-    if request.method == "POST" and form.is_valid():
+    if "file" in refused_uploads(request):
+        # Larger than SANKE_IMPORT_MAX_BYTES: dropped while it streamed in, never stored or read.
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", file_too_large_message())
+    elif request.method == "POST" and form.is_valid():
         try:
             result = do_import_file(
                 form.cleaned_data["kind"], form.cleaned_data["file"], acting_user=request.user

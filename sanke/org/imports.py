@@ -29,7 +29,7 @@ def parse_grade(text: str) -> int | None:
     text = text.strip().replace(" ", "")
     if text in _GRADE_ALIASES:
         return _GRADE_ALIASES[text]
-    match = re.fullmatch(r"(\d{1,2})(年级)?", text) or re.fullmatch(r"grade(\d{1,2})", text.lower())
+    match = re.fullmatch(r"([0-9]{1,2})(年级)?", text) or re.fullmatch(r"grade([0-9]{1,2})", text.lower())
     if match:
         number = int(match.group(1))
     else:
@@ -108,7 +108,7 @@ def _plan_schools(rows, user, errors) -> Plan:
         kind = check.choice("kind", SCHOOL_KIND_WORDS, SchoolKind)
         region_code = check.text("region_code", max_length=6)
         central_code = check.text("central_school_code", max_length=10)
-        if code and not re.fullmatch(r"\d{10}", code):
+        if code and not re.fullmatch(r"[0-9]{10}", code):
             check.error("code", _("A school id has exactly 10 digits."))
         elif code in seen:
             check.error("code", _("Duplicate school id: also in row %(row)d.") % {"row": seen[code]})
@@ -292,20 +292,20 @@ def _attach_guardian(student: Person, name: str, phone: str) -> None:
 
 
 SCHOOL_CODE = Column(
-    "school_code", gettext_lazy("School id"), True, "10 位学校标识码", ("学校代码", "学校编码")
+    "school_code", gettext_lazy("School id"), True, "10 位学校标识码", ("学校代码", "学校编码"), nfkc=True
 )
-GRADE = Column("grade", gettext_lazy("Grade"), True, "3 / 三年级 / 初一", ("年级",))
+GRADE = Column("grade", gettext_lazy("Grade"), True, "3 / 三年级 / 初一", ("年级",), nfkc=True)
 CLASS_NAME = ("班级", "班级名称", "班名")
 PHONE = ("手机", "手机号", "手机号码", "联系电话", "电话")
 NATIONAL_ID = Column(
-    "national_id", gettext_lazy("ID card number"), aliases=("身份证", "身份证号", "身份证号码")
+    "national_id", gettext_lazy("ID card number"), aliases=("身份证", "身份证号", "身份证号码"), nfkc=True
 )
 ORG_IMPORT_KINDS = (
     ImportKind(
         "schools",
         gettext_lazy("Schools and teaching points"),
         (
-            Column("code", gettext_lazy("School id"), True, "2133012701"),
+            Column("code", gettext_lazy("School id"), True, "2133012701", nfkc=True),
             Column("name", gettext_lazy("School name"), True, "千岛湖镇中心小学"),
             Column(
                 "kind",
@@ -313,11 +313,11 @@ ORG_IMPORT_KINDS = (
                 True,
                 "小学 / 初中 / 九年一贯制 / 完全中学 / 高中 / 教学点",
             ),
-            Column("region_code", gettext_lazy("Division code"), True, "330127"),
-            Column("central_school_code", gettext_lazy("Central school id"), False, "教学点必填"),
+            Column("region_code", gettext_lazy("Division code"), True, "330127", nfkc=True),
+            Column("central_school_code", gettext_lazy("Central school id"), False, "教学点必填", nfkc=True),
             Column("address", gettext_lazy("Address")),
             Column("contact_name", gettext_lazy("Contact person")),
-            Column("contact_phone", gettext_lazy("Contact phone")),
+            Column("contact_phone", gettext_lazy("Contact phone"), nfkc=True),
         ),
         _plan_schools,
     ),
@@ -327,8 +327,8 @@ ORG_IMPORT_KINDS = (
         (
             SCHOOL_CODE,
             GRADE,
-            Column("name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
-            Column("head_teacher_number", gettext_lazy("Head teacher staff number")),
+            Column("name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME, nfkc=True),
+            Column("head_teacher_number", gettext_lazy("Head teacher staff number"), nfkc=True),
         ),
         _plan_classes,
     ),
@@ -337,10 +337,10 @@ ORG_IMPORT_KINDS = (
         gettext_lazy("Teachers"),
         (
             SCHOOL_CODE,
-            Column("number", gettext_lazy("Staff number"), True, "T0001"),
+            Column("number", gettext_lazy("Staff number"), True, "T0001", nfkc=True),
             Column("name", gettext_lazy("Name"), True, "王芳"),
             Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
-            Column("phone", gettext_lazy("Mobile"), False, "13800000000", PHONE),
+            Column("phone", gettext_lazy("Mobile"), False, "13800000000", PHONE, nfkc=True),
             Column("subjects", gettext_lazy("Subjects"), False, "英语"),
             Column("honour_level", gettext_lazy("Honour level"), False, "无 / 县级 / 市级 / 省级"),
             NATIONAL_ID,
@@ -353,13 +353,14 @@ ORG_IMPORT_KINDS = (
         (
             SCHOOL_CODE,
             GRADE,
-            Column("class_name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
+            Column("class_name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME, nfkc=True),
             Column(
                 "number",
                 gettext_lazy("Student number"),
                 True,
                 "G330127201501010011",
                 ("学号", "学籍号", "全国学籍号"),
+                nfkc=True,
             ),
             Column("name", gettext_lazy("Name"), True, "李明"),
             Column("gender", gettext_lazy("Gender"), False, "男 / 女"),
@@ -369,6 +370,7 @@ ORG_IMPORT_KINDS = (
                 "guardian_phone",
                 gettext_lazy("Guardian mobile"),
                 aliases=("家长手机", "家长电话", "监护人电话"),
+                nfkc=True,
             ),
         ),
         lambda rows, user, errors: _plan_people(rows, user, errors, PersonKind.STUDENT),

@@ -89,7 +89,7 @@ def _plan_timetable(rows, user, errors) -> Plan:
             check.error("weekday", _("Unknown weekday; write 1–7, 周一, 星期一 or 一."))
         period_text = check.text("period", max_length=8)
         period = None
-        if period_text and not re.fullmatch(r"\d{1,2}", period_text):
+        if period_text and not re.fullmatch(r"[0-9]{1,2}", period_text):
             check.error("period", _("Write the period number, e.g. 3."))
         elif period_text and school:
             if school.pk not in grids:
@@ -147,11 +147,18 @@ TIMETABLE_IMPORT = ImportKind(
     (
         SCHOOL_CODE,
         GRADE,
-        Column("class_name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME),
-        Column("weekday", gettext_lazy("Weekday"), True, "1–7 / 周一 / 星期一 / 一", ("星期",)),
-        Column("period", gettext_lazy("Period"), True, "1, 2, 3 …", ("节次", "节", "第几节")),
+        Column("class_name", gettext_lazy("Class name"), True, "(2)班", CLASS_NAME, nfkc=True),
+        Column("weekday", gettext_lazy("Weekday"), True, "1–7 / 周一 / 星期一 / 一", ("星期",), nfkc=True),
+        Column("period", gettext_lazy("Period"), True, "1, 2, 3 …", ("节次", "节", "第几节"), nfkc=True),
         Column("subject", gettext_lazy("Subject"), True, "英语", ("学科", "科目", "课程")),
-        Column("teacher_number", gettext_lazy("Teacher staff number"), False, "T0001", ("教师工号", "工号")),
+        Column(
+            "teacher_number",
+            gettext_lazy("Teacher staff number"),
+            False,
+            "T0001",
+            ("教师工号", "工号"),
+            nfkc=True,
+        ),
         Column("classroom", gettext_lazy("Classroom"), False, "录播教室", ("教室", "上课教室")),
     ),
     _plan_timetable,
