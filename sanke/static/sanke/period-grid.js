@@ -11,8 +11,14 @@ function refresh() {
 button.addEventListener("click", () => {
   const index = parseInt(total.value, 10);
   if (index >= maximum) return;
-  const html = document.getElementById("period-empty").innerHTML.replace(/__prefix__/g, index);
-  rows.insertAdjacentHTML("beforeend", html);
+  // a copy of the empty form's nodes, numbered: no markup is built from strings
+  const row = document.getElementById("period-empty").content.cloneNode(true);
+  row.querySelectorAll("*").forEach((el) => {
+    for (const attr of Array.from(el.attributes)) {
+      if (attr.value.includes("__prefix__")) el.setAttribute(attr.name, attr.value.replaceAll("__prefix__", index));
+    }
+  });
+  rows.append(row);
   total.value = index + 1;
   const numbers = Array.from(rows.querySelectorAll("input[name$='-number']"))
     .map((input) => parseInt(input.value, 10))
