@@ -158,6 +158,7 @@ MIDDLEWARE = [
     "sanke.core.uploads.BodySizeLimitMiddleware",  # refuses an oversized body before anything reads it
     "django.middleware.security.SecurityMiddleware",
     "sanke.core.methods.PageMethodsMiddleware",  # pages take GET and POST only
+    "sanke.core.api.ApiNotFoundAsJsonMiddleware",  # an unknown /api/ path answers JSON
     "sanke.core.middleware.SecurityHeadersMiddleware",  # CSP on every response, no-store on personal pages
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -400,11 +401,12 @@ FILE_UPLOAD_HANDLERS = [
 # --- API --------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # the token first: a request without credentials then gets 401 with WWW-Authenticate, not 403
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["sanke.core.api.ScopedFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -414,6 +416,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Organisation, roles and policy of the Three Classrooms platform.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # API clients authenticate with a token; the session also works (browsable API) but is not advertised
+    "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication"],
+    # every operation documents 401/403/404 (see sanke/core/api.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sanke.core.api.document_errors",
+    ],
 }
 
 LOGGING = {
