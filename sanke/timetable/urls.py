@@ -32,6 +32,11 @@ urlpatterns = [
     path("lessons/<int:pk>/cancel/", lessons.lesson_cancel, name="lesson_cancel"),
     path("ical/<str:token>.ics", feeds.ical_feed, name="ical"),
     path("ical/reset/", feeds.reset_links, name="ical_reset"),
+    path(
+        "classrooms/<int:classroom_pk>/ical/reset/",
+        feeds.reset_classroom_links,
+        name="ical_reset_classroom",
+    ),
 ]
 
 # Mounted under /alliances/ in the alliances namespace (see the module docstring).

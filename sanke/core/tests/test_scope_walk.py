@@ -44,8 +44,8 @@ from sanke.testing.forms import query_names, read_page
 UNWATCHED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 UNWATCHED_TABLES |= {"core_auditevent"}
 # Forms of the signed-in user's own things: anybody may submit them for themself (logout, own password,
-# own notifications, own calendar link, the language).
-SELF_SERVICE = re.compile(r"^/(accounts/(logout|password|calendar)|i18n/|system/notifications)")
+# own notifications, own calendar addresses — test_ical checks a reset touches no one else's —, the language).
+SELF_SERVICE = re.compile(r"^/(accounts/(logout|password)|timetable/ical/reset/$|i18n/|system/notifications)")
 # Every role with the persona that plays it inside 淳安县; outsiders of another county besides.
 ROLE_PERSONAS = {
     Role.BUREAU_ADMIN: "county_admin",

@@ -171,9 +171,7 @@ def test_resetting_my_links_revokes_the_old_ones_and_the_new_one_works(world, ho
     assert client.get(old).status_code == 200
 
     # when she resets her calendar addresses from that page
-    response = client.post(
-        reverse("timetable:ical_reset"), {"kind": "teacher", "pk": teacher.pk, "scope": "mine"}
-    )
+    response = client.post(reverse("timetable:ical_reset"), {"kind": "teacher", "pk": teacher.pk})
 
     # then she is back on the page, the old address answers 404 with no data and the new one works
     assert response.status_code == 302
@@ -188,9 +186,7 @@ def test_resetting_my_links_revokes_the_old_ones_and_the_new_one_works(world, ho
 def test_a_users_reset_does_not_touch_other_users_links(world, host_teacher, county_admin, client_for):
     teacher = world.people["teacher"]
     admins = feed_url(ical.TEACHER, teacher, county_admin)
-    client_for(host_teacher).post(
-        reverse("timetable:ical_reset"), {"kind": "teacher", "pk": teacher.pk, "scope": "mine"}
-    )
+    client_for(host_teacher).post(reverse("timetable:ical_reset"), {"kind": "teacher", "pk": teacher.pk})
     assert client_for(host_teacher).get(admins).status_code == 200
 
 
@@ -200,14 +196,14 @@ def test_a_school_manager_resets_a_classrooms_links_for_everyone(
     # given the county admin's address of 龙井's classroom, and a teacher who may not reset it for everyone
     classroom = world.classrooms["longjing"]
     url = feed_url(ical.CLASSROOM, classroom, county_admin)
-    reset = {"kind": "classroom", "pk": classroom.pk, "scope": "classroom"}
-    assert client_for(host_teacher).post(reverse("timetable:ical_reset"), reset).status_code in {403, 404}
+    reset = reverse("timetable:ical_reset_classroom", args=[classroom.pk])
+    assert client_for(host_teacher).post(reset).status_code in {403, 404}
     assert client_for(host_teacher).get(url).status_code == 200
 
     # when the county admin (who manages its school) resets the classroom's addresses
     page = client_for(county_admin).get(reverse("timetable:classroom", args=[classroom.pk]))
     assert 'data-testid="ical-reset-classroom"' in page.content.decode()
-    assert client_for(county_admin).post(reverse("timetable:ical_reset"), reset).status_code == 302
+    assert client_for(county_admin).post(reset).status_code == 302
 
     # then every earlier address of that classroom is gone, the new one works
     assert client_for(county_admin).get(url).status_code == 404

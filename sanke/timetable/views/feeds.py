@@ -46,32 +46,40 @@ def ical_feed(request, token):
 @login_required
 @require_POST
 def reset_links(request):
-    """Revoke calendar addresses from the page that shows one: ``scope=mine`` every address the user was
-    given, ``scope=classroom`` every address of that classroom (its school's managers only). Back to the
-    page, which shows the new address."""
+    """Revoke every calendar address the signed-in user was given (their own things only), from the page
+    that shows one; back to that page, which shows the new address."""
     kind, raw_pk = request.POST.get("kind"), request.POST.get("pk", "")
     if kind not in ical.KINDS or not raw_pk.isascii() or not raw_pk.isdigit() or len(raw_pk) > 18:
         raise Http404
     pk = int(raw_pk)
-    page = access_teacher(request.user, pk) if kind == ical.TEACHER else access_classroom(request.user, pk)
-    if request.POST.get("scope") == "classroom" and kind == ical.CLASSROOM:
-        if not scope_for(request.user).can_manage_school(page.school):
-            raise PermissionDenied
-        do_reset_classroom_calendar_links(page, acting_user=request.user)
-        messages.success(
-            request,
-            _(
-                "Every calendar address of this classroom has stopped working. Whoever still needs it "
-                "copies the new address from this page and subscribes again."
-            ),
-        )
+    if kind == ical.TEACHER:
+        access_teacher(request.user, pk)
     else:
-        do_reset_calendar_links(request.user, acting_user=request.user)
-        messages.success(
-            request,
-            _(
-                "Your old calendar addresses have stopped working. Copy the new address below and "
-                "subscribe again in your calendar app."
-            ),
-        )
+        access_classroom(request.user, pk)
+    do_reset_calendar_links(request.user, acting_user=request.user)
+    messages.success(
+        request,
+        _(
+            "Your old calendar addresses have stopped working. Copy the new address below and "
+            "subscribe again in your calendar app."
+        ),
+    )
     return redirect("timetable:teacher" if kind == ical.TEACHER else "timetable:classroom", pk)
+
+
+@login_required
+@require_POST
+def reset_classroom_links(request, classroom_pk):
+    """Revoke every calendar address of a classroom, for everyone (its school's managers only)."""
+    classroom = access_classroom(request.user, classroom_pk)
+    if not scope_for(request.user).can_manage_school(classroom.school):
+        raise PermissionDenied
+    do_reset_classroom_calendar_links(classroom, acting_user=request.user)
+    messages.success(
+        request,
+        _(
+            "Every calendar address of this classroom has stopped working. Whoever still needs it "
+            "copies the new address from this page and subscribes again."
+        ),
+    )
+    return redirect("timetable:classroom", classroom.pk)
