@@ -363,3 +363,27 @@ def test_the_lesson_record_is_for_the_host_side_receiving_schools_and_scoped_sta
     assert {name for name, status in statuses.items() if status == 200} == allowed
     assert all(statuses[name] in (403, 404) for name in set(users) - allowed), statuses
     assert statuses["student"] == statuses["terminal_longjing"] == 403  # they see the lesson, not its record
+
+
+@pytest.mark.django_db
+def test_pages_offer_the_record_only_to_those_who_may_read_it(world, client_for):
+    """The record link (lesson page, home page) shows for the host side and staff; students, guardians
+    and terminals, who get 403 there, are not offered it."""
+    from sanke.live.actions import do_end_lesson
+    from sanke.live.tests.test_lifecycle import live_lesson
+
+    taught = live_lesson(world)
+    do_end_lesson(taught, acting_user=world.users["teacher"])
+    lesson_page = reverse("timetable:lesson", args=[taught.pk])
+    offered = {}
+    for name in ("teacher", "county_admin", "inspector", "student", "terminal_longjing"):
+        client = client_for(world.users[name])
+        body = client.get(lesson_page).content.decode() + client.get(reverse("home")).content.decode()
+        offered[name] = 'data-testid="lesson-record"' in body
+    assert offered == {
+        "teacher": True,
+        "county_admin": True,
+        "inspector": True,
+        "student": False,
+        "terminal_longjing": False,
+    }
