@@ -366,6 +366,7 @@ def test_the_lesson_record_is_for_the_host_side_receiving_schools_and_scoped_sta
 
 
 @pytest.mark.django_db
+@pytest.mark.clock("2026-11-24 16:00")  # the day of the lesson, after it ended: home lists it as taught
 def test_pages_offer_the_record_only_to_those_who_may_read_it(world, client_for):
     """The record link (lesson page, home page) shows for the host side and staff; students, guardians
     and terminals, who get 403 there, are not offered it."""
