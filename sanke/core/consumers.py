@@ -6,6 +6,8 @@ working answer means the ASGI server, authentication and the configured channel 
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from sanke.core.realtime import user_group
+
 
 class PresenceConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
@@ -14,12 +16,20 @@ class PresenceConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.group = f"user.{user.pk}"
+        self.account_group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.account_group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(self.account_group, self.channel_name)
+
+    async def account_changed(self, event):
+        """Any change to the account (disabled, role revoked, logged out…) ends this socket: it carries no
+        lesson to re-check, so closing is the whole answer; the page opens a new one if it may."""
+        await self.close(code=4401)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "ping":

@@ -174,6 +174,28 @@ def test_websocket_round_trip_through_the_channel_layer(world):
     assert run_coroutine(exchange) == {"type": "pong", "seq": 7}
 
 
+@pytest.mark.django_db
+def test_the_presence_socket_closes_when_the_account_changes(world):
+    """Like the lesson room, the status page's socket follows the account: a change closes it."""
+    from channels.layers import get_channel_layer
+
+    from sanke.core.realtime import ACCOUNT_CHANGED, user_group
+
+    user = world.users["teacher"]
+
+    async def scenario():
+        communicator = WebsocketCommunicator(PresenceConsumer.as_asgi(), "/ws/presence/")
+        communicator.scope["user"] = user
+        connected, _ = await communicator.connect()
+        assert connected
+        await get_channel_layer().group_send(
+            user_group(user.pk), {"type": ACCOUNT_CHANGED, "reason": "disabled", "session": None}
+        )
+        return await communicator.receive_output(timeout=5)
+
+    assert run_coroutine(scenario) == {"type": "websocket.close", "code": 4401}
+
+
 def test_anonymous_websocket_is_refused():
     from django.contrib.auth.models import AnonymousUser
 
