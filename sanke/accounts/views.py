@@ -27,6 +27,7 @@ from sanke.core import throttle
 from sanke.core.access import access_object, require
 from sanke.core.middleware import client_ip
 from sanke.core.pages import list_page
+from sanke.core.params import query_text
 from sanke.core.redirects import local_next
 from sanke.core.scoping import scope_for
 from sanke.org.choices import PersonKind
@@ -79,7 +80,7 @@ def role_list(request):
     role = request.GET.get("role")
     if role in Role.values:
         grants = grants.filter(role=role)
-    text = request.GET.get("q", "").strip()
+    text = query_text(request, "q")
     if text:
         grants = grants.filter(user__username__icontains=text) | grants.filter(
             user__display_name__icontains=text
@@ -182,7 +183,7 @@ def account_list(request):
         )
         .order_by("username")
     )
-    text = request.GET.get("q", "").strip()
+    text = query_text(request, "q")
     if text:
         candidates = candidates.filter(Q(username__icontains=text) | Q(display_name__icontains=text))
     accounts = [user for user in candidates if actions.can_manage_account(request.user, user)]

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.models import User
 from sanke.alliances.models import Alliance
+from sanke.core.params import SafeModelMultipleChoiceField
 from sanke.core.scoping import CHANGE
 from sanke.org.models import Region, School
 
 
 class AllianceForm(forms.ModelForm):
-    receiving_schools = forms.ModelMultipleChoiceField(
+    receiving_schools = SafeModelMultipleChoiceField(
         label=_("Receiving schools and teaching points"),
         queryset=School.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -13,6 +13,7 @@ from sanke.alliances.models import Alliance, AllianceKind
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page, list_page
+from sanke.core.params import query_text
 from sanke.core.scoping import scope_for
 
 
@@ -32,7 +33,7 @@ def alliance_list(request):
     kind = request.GET.get("kind", "")
     if kind in AllianceKind.values:
         alliances = alliances.filter(kind=kind)
-    text = request.GET.get("q", "").strip()
+    text = query_text(request, "q")
     if text:
         alliances = alliances.filter(Q(name__icontains=text) | Q(host_school__name__icontains=text))
     scope = scope_for(request.user)

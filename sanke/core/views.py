@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 
 from sanke.core.access import require
 from sanke.core.composition import audit_labels
 from sanke.core.models import AuditEvent
 from sanke.core.pages import list_page
+from sanke.core.params import query_date, query_text
 from sanke.core.scoping import scope_for
 from sanke.core.status import run_checks
 
@@ -18,16 +18,13 @@ from sanke.core.status import run_checks
 def audit_list(request):
     require(scope_for(request.user).is_admin)
     events = AuditEvent.objects.visible_to(request.user).select_related("school")
-    action = request.GET.get("action", "").strip()
+    action = query_text(request, "action")
     if action:
         events = events.filter(action__startswith=action)
-    who = request.GET.get("who", "").strip()
+    who = query_text(request, "who")
     if who:
         events = events.filter(actor_username__icontains=who)
-    since, until = (
-        parse_date(request.GET.get("since", "") or ""),
-        parse_date(request.GET.get("until", "") or ""),
-    )
+    since, until = query_date(request, "since"), query_date(request, "until")
     if since:
         events = events.filter(created_at__date__gte=since)
     if until:
@@ -39,8 +36,8 @@ def audit_list(request):
         action=action,
         who=who,
         action_choices=audit_labels(),
-        since=request.GET.get("since", ""),
-        until=request.GET.get("until", ""),
+        since=since.isoformat() if since else "",
+        until=until.isoformat() if until else "",
     )
 
 

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sanke.core.params import SEARCH_LENGTH, search_text
 from sanke.org.models import ClassGroup, Classroom, Person, Region, School
 
 
@@ -13,7 +14,7 @@ class SearchFilterSet(django_filters.FilterSet):
     """Adds a free-text ``q`` over ``search_fields``."""
 
     search_fields: tuple[str, ...] = ()
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_LENGTH)
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
@@ -27,7 +28,7 @@ class SearchFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         query = Q()
         for field in self.search_fields:
-            query |= Q(**{f"{field}__icontains": value.strip()})
+            query |= Q(**{f"{field}__icontains": search_text(value)})
         return queryset.filter(query)
 
 
@@ -42,7 +43,7 @@ class RegionFilter(SearchFilterSet):
 class SchoolFilter(SearchFilterSet):
     search_fields = ("name", "code")
     region = django_filters.CharFilter(
-        label=_("Division code"), field_name="region__code", lookup_expr="startswith"
+        label=_("Division code"), field_name="region__code", lookup_expr="startswith", max_length=6
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanke.core.params import PlausibleDateField
 from sanke.org.models import School
 from sanke.timetable import selectors
 from sanke.timetable.choices import LessonStatus
@@ -14,7 +15,7 @@ from sanke.timetable.models import Lesson, Period
 
 
 class DayFilterForm(forms.Form):
-    date = forms.DateField(
+    date = PlausibleDateField(
         label=gettext_lazy("Date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

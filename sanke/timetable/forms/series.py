@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sanke.alliances.models import Alliance
+from sanke.core.params import SafeModelMultipleChoiceField
 from sanke.org.choices import PersonKind
 from sanke.org.models import ClassGroup
 from sanke.timetable.models import SyncSeries
@@ -27,6 +28,7 @@ class SeriesForm(forms.ModelForm):
             "allow_same_day",
         ]
         widgets = {"receiving_classes": forms.SelectMultiple(attrs={"size": 8})}
+        field_classes = {"receiving_classes": SafeModelMultipleChoiceField}
 
     def __init__(self, *args, alliance: Alliance, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
 from sanke.core.pages import form_page
+from sanke.core.params import query_int
 from sanke.core.scoping import scope_for
 from sanke.org.models import ClassGroup, School
 from sanke.timetable.actions import do_delete_entry, do_save_entry, do_save_term, do_set_period_grid
@@ -232,10 +233,6 @@ def class_edit(request, pk):
     )
 
 
-def _int(text) -> int | None:
-    return int(text) if text and str(text).isdigit() else None
-
-
 def _subjects(school) -> list[str]:
     # scope: subject names used at a school the caller fetched through the kernel
     used = TimetableEntry.objects.filter(class_group__school=school).values_list("subject", flat=True)
@@ -260,7 +257,7 @@ def _entry_page(request, form, class_group, title):
 @login_required
 def entry_create(request, class_pk):
     class_group = _access_class(request, class_pk)
-    weekday, period_id = _int(request.GET.get("weekday")), _int(request.GET.get("period"))
+    weekday, period_id = query_int(request, "weekday", minimum=1, maximum=7), query_int(request, "period")
     if request.method == "GET" and weekday and period_id:
         existing = (
             TimetableEntry.objects.visible_to(request.user)
