@@ -16,8 +16,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.models import TimeStampedModel
+from sanke.core.params import EARLIEST_DATE, LATEST_DATE
 from sanke.core.scoping import ScopedQuerySet
 from sanke.timetable.choices import DayKind, LessonStatus, SeriesStatus, SyncMode, Weekday
+
+# A Chinese school term is a semester: about five months, at most eight with a long holiday inside.
+MAX_TERM_DAYS = 245
 
 
 class Term(TimeStampedModel):
@@ -42,8 +46,41 @@ class Term(TimeStampedModel):
         return f"{self.school} · {self.name}"
 
     def clean(self) -> None:
-        if self.start and self.end and self.end < self.start:
+        """A term is one semester (学期) of a real school year: its dates lie in 2000–2100, it lasts at most
+        about eight months, and it does not overlap another term of the school (a day would otherwise
+        belong to two timetables). A typo such as 9999-12-31 is refused here, not found later by a page
+        that counts the term's days."""
+        errors = {}
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+                errors[name] = _("Enter a date between 2000 and 2100.")
+        if errors:
+            raise ValidationError(errors)
+        if not (self.start and self.end):
+            return
+        if self.end < self.start:
             raise ValidationError({"end": _("The last day is before the first day.")})
+        if (self.end - self.start).days >= MAX_TERM_DAYS:
+            raise ValidationError(
+                {"end": _("A term is one semester and lasts at most 8 months; check the last day.")}
+            )
+        if self.school_id:
+            # scope: the other terms of the school being saved, for the overlap rule
+            other = (
+                Term.objects.filter(school_id=self.school_id, start__lte=self.end, end__gte=self.start)
+                .exclude(pk=self.pk)
+                .order_by("start")
+                .first()
+            )
+            if other is not None:
+                raise ValidationError(
+                    _(
+                        "The dates overlap the term %(name)s (%(start)s – %(end)s); "
+                        "change the dates so that the terms follow each other."
+                    )
+                    % {"name": other.name, "start": other.start.isoformat(), "end": other.end.isoformat()}
+                )
 
     def audit_placement(self):
         return self.school.region.code, self.school

@@ -7,6 +7,8 @@ them (403 otherwise); a school out of the user's scope is not found (404).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +23,6 @@ from sanke.core.params import query_int
 from sanke.core.scoping import scope_for
 from sanke.org.models import ClassGroup, School
 from sanke.timetable.actions import do_delete_entry, do_save_entry, do_save_term, do_set_period_grid
-from sanke.timetable.calendar import dates_between
 from sanke.timetable.choices import SCHOOL_WEEK, DayKind, Weekday
 from sanke.timetable.forms.setup import (
     EntryForm,
@@ -78,13 +79,17 @@ def _school(request, school_pk) -> tuple[School, bool]:
 def _term_summary(term: Term) -> dict:
     days = list(term.days.all())
     by_date = {day.date: day for day in days}
-    teaching = 0
-    for date in dates_between(term.start, term.end):
-        day = by_date.get(date)
-        if day is not None:
-            teaching += day.kind == DayKind.MAKEUP
-        else:
-            teaching += date.isoweekday() in SCHOOL_WEEK
+    # Counted per week, not per day: a term stored before its dates were bounded (ending 9999-12-31) must
+    # still show, and stepping day by day would run past the last date Python knows.
+    weeks, rest = divmod((term.end - term.start).days + 1, 7)
+    teaching = weeks * len(SCHOOL_WEEK)
+    first_of_rest = term.start + dt.timedelta(days=weeks * 7)
+    teaching += sum(
+        (first_of_rest.isoweekday() + offset - 1) % 7 + 1 in SCHOOL_WEEK for offset in range(rest)
+    )
+    for date, day in by_date.items():
+        if term.start <= date <= term.end:
+            teaching += (day.kind == DayKind.MAKEUP) - (date.isoweekday() in SCHOOL_WEEK)
     return {
         "term": term,
         "holidays": [line.partition(" ")[::2] for line in holiday_lines(days)],  # (dates, note)
