@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sanke.core.crypto import digest, mask_national_id
 from sanke.core.probes import check_unique_value
 from sanke.core.scoping import CHANGE
+from sanke.core.text import DigitFoldedCharField, NormalizedCharField
 from sanke.org.choices import PersonKind, SchoolKind
 from sanke.org.models import (
     NATIONAL_ID_REFUSED,
@@ -28,6 +29,7 @@ class RegionForm(forms.ModelForm):
     class Meta:
         model = Region
         fields = ["parent", "level", "code", "name"]
+        field_classes = {"code": NormalizedCharField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +58,7 @@ class SchoolForm(forms.ModelForm):
             "contact_phone",
             "is_active",
         ]
+        field_classes = {"code": NormalizedCharField, "contact_phone": NormalizedCharField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +86,7 @@ class ClassGroupForm(forms.ModelForm):
     class Meta:
         model = ClassGroup
         fields = ["grade", "name", "head_teacher"]
+        field_classes = {"name": DigitFoldedCharField}  # "(１)班" is the class "(1)班"
 
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +109,7 @@ class ClassroomForm(forms.ModelForm):
             "recording_capable",
             "home_class",
         ]
+        field_classes = {"name": DigitFoldedCharField}
 
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +153,7 @@ class PersonForm(forms.ModelForm):
             "phone",
         ]
         widgets = {"national_id": forms.TextInput(), "phone": forms.TextInput()}
+        field_classes = {"number": NormalizedCharField}  # staff / student numbers typed full-width
 
     def __init__(self, *args, school: School, user=None, **kwargs):
         super().__init__(*args, **kwargs)

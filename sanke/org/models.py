@@ -10,6 +10,7 @@ from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +55,13 @@ class Region(TimeStampedModel):
     region-scoped roles cover the schools below them without per-school rows.
     """
 
-    code = models.CharField(_("division code"), max_length=6, unique=True, validators=[validate_region_code])
+    code = models.CharField(
+        _("division code"),
+        max_length=6,
+        unique=True,
+        validators=[validate_region_code],
+        error_messages={"unique": _("A region with this division code already exists; check the code.")},
+    )
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
@@ -73,7 +80,11 @@ class Region(TimeStampedModel):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="region_name_unique_per_parent")
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="region_name_unique_per_parent",
+                violation_error_message=_("A region with this name already exists there; check the name."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -142,7 +153,13 @@ class SchoolQuerySet(ScopedQuerySet):
 class School(TimeStampedModel):
     """A school or teaching point (教学点). A teaching point belongs to a central school (中心校)."""
 
-    code = models.CharField(_("school id"), max_length=10, unique=True, validators=[validate_school_code])
+    code = models.CharField(
+        _("school id"),
+        max_length=10,
+        unique=True,
+        validators=[validate_school_code],
+        error_messages={"unique": _("A school with this school id already exists; check the school id.")},
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("type"), max_length=32, choices=SchoolKind.choices)
     region = models.ForeignKey(
@@ -216,7 +233,13 @@ class Grade(TimeStampedModel):
         ordering = ["school_id", "number"]
         verbose_name = _("grade")
         verbose_name_plural = _("grades")
-        constraints = [models.UniqueConstraint(fields=["school", "number"], name="grade_unique_per_school")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "number"],
+                name="grade_unique_per_school",
+                violation_error_message=_("The school already has this grade."),
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.get_number_display())
@@ -251,7 +274,15 @@ class ClassGroup(TimeStampedModel):
         ordering = ["school_id", "grade__number", "name"]
         verbose_name = _("class")
         verbose_name_plural = _("classes")
-        constraints = [models.UniqueConstraint(fields=["grade", "name"], name="class_name_unique_per_grade")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grade", "name"],
+                name="class_name_unique_per_grade",
+                violation_error_message=_(
+                    "This grade already has a class with this name; choose another name, e.g. (2)班."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.grade}{self.name}"
@@ -270,6 +301,10 @@ class ClassGroup(TimeStampedModel):
         return self.school.region.code, self.school
 
 
+# The largest room a school calls a classroom (a lecture hall); more is a typo.
+MAX_SEATS = 500
+
+
 class Classroom(TimeStampedModel):
     """A physical room and what it can do for the Three Classrooms: host, receive, record."""
 
@@ -278,7 +313,9 @@ class Classroom(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=64)
     location = models.CharField(_("location"), max_length=100, blank=True)
-    capacity = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)]
+    )
     host_capable = models.BooleanField(_("can host lessons"), default=False)
     receiver_capable = models.BooleanField(_("can receive lessons"), default=False)
     recording_capable = models.BooleanField(_("can record"), default=False)
@@ -298,7 +335,13 @@ class Classroom(TimeStampedModel):
         verbose_name = _("classroom")
         verbose_name_plural = _("classrooms")
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="classroom_name_unique_per_school")
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                name="classroom_name_unique_per_school",
+                violation_error_message=_(
+                    "The school already has a classroom with this name; choose another name."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -430,6 +473,10 @@ class Person(TimeStampedModel):
                 fields=["school", "kind", "number"],
                 name="person_number_unique_per_school",
                 condition=~models.Q(number=""),
+                violation_error_message=_(
+                    "Someone of this kind at this school already has this staff / student number; "
+                    "check the number."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["national_id_digest"],

@@ -13,12 +13,12 @@ _ID_CHECK = "10X98765432"
 
 
 def validate_region_code(value: str) -> None:
-    if not re.fullmatch(r"\d{6}", value or ""):
+    if not re.fullmatch(r"[0-9]{6}", value or ""):
         raise ValidationError(_("A division code has exactly 6 digits, e.g. 330127."), code="region_code")
 
 
 def validate_school_code(value: str) -> None:
-    if not re.fullmatch(r"\d{10}", value or ""):
+    if not re.fullmatch(r"[0-9]{10}", value or ""):
         raise ValidationError(_("A school id has exactly 10 digits."), code="school_code")
 
 
