@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from django.test import RequestFactory
 
 from sanke.core.uploads import BodySizeLimit, BodySizeLimitMiddleware
+from sanke.testing.aio import run_async
 
 
 class Unreadable:
@@ -55,7 +54,7 @@ def run_asgi(headers, chunks, limit, settings):
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/org/import/", "headers": headers}
-    asyncio.run(BodySizeLimit(app)(scope, receive, send))
+    run_async(lambda: BodySizeLimit(app)(scope, receive, send))
     return sent, read
 
 
