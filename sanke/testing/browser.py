@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -216,3 +217,15 @@ def open_as(browser, base_url: str, user, path: str, *, viewport=None, cookie: d
     page = context.new_page()
     page.goto(base_url + path)
     return page
+
+
+def wait_until(page, expression: str, timeout: float = 30000) -> None:
+    """Poll ``expression`` with ``page.evaluate`` until it is truthy.
+
+    Playwright's ``wait_for_function`` evaluates its text with ``eval`` inside the page, which the platform's
+    Content-Security-Policy (no 'unsafe-eval') refuses; ``evaluate`` goes through the DevTools protocol."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout / 1000:.0f} s: {expression}")
+        time.sleep(0.1)

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sanke.testing.browser import launch_chromium, open_as, session_cookie
+from sanke.testing.browser import launch_chromium, open_as, session_cookie, wait_until
 from sanke.testing.servers import platform_server, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,16 +46,6 @@ def network() -> None:
         "ip link set v1 up",
     ):
         subprocess.run(command.split(), check=True)
-
-
-def wait_until(page, expression: str, timeout: float = 30000) -> None:
-    """Poll ``expression`` with ``page.evaluate``: ``wait_for_function`` evaluates its text with ``eval``,
-    which the platform's Content-Security-Policy (no 'unsafe-eval') refuses."""
-    deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"still false after {timeout / 1000:.0f} s: {expression}")
-        time.sleep(0.2)
 
 
 def rising(page, key, seconds=40) -> list[int]:

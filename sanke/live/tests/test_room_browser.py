@@ -20,7 +20,7 @@ from sanke.accounts.actions import do_create_account, do_grant_role
 from sanke.accounts.choices import Role
 from sanke.live.events import replay
 from sanke.live.models import LessonEvent
-from sanke.testing.browser import open_as
+from sanke.testing.browser import open_as, wait_until
 from sanke.testing.servers import platform_server, server_environment
 from sanke.timetable.models import Lesson
 
@@ -135,9 +135,9 @@ def test_host_and_two_classrooms_see_each_other_and_answer_a_quiz(
     showing = "() => !!document.querySelector('[data-remote=stage]').srcObject"
     assert second.evaluate(showing) and not first.evaluate(showing)  # 龙井 does not see itself
     host.click(f"[data-stage='{longjing}']")  # off stage: the picture clears
-    second.wait_for_function(f"!({showing})()")
+    wait_until(second, f"!({showing})()")
     host.click(f"[data-stage='{longjing}']")  # and on again: the same link carries it, no renegotiation
-    second.wait_for_function(f"({showing})()")
+    wait_until(second, f"({showing})()")
     stage_rising(second)
 
     # the second classroom drops and comes back by itself; nothing said meanwhile is lost
@@ -145,7 +145,7 @@ def test_host_and_two_classrooms_see_each_other_and_answer_a_quiz(
     host.fill("[data-form=chat] [name=text]", "请大家看黑板")
     host.click("[data-form=chat] button")
     expect(second.locator("[data-live=connection]")).to_have_class("badge bg-green-lt", timeout=10000)
-    second.wait_for_function("window.sankeLive.state.chat.some((m) => m.text === '请大家看黑板')")
+    wait_until(second, "window.sankeLive.state.chat.some((m) => m.text === '请大家看黑板')")
     frames_rising(second, "host")
 
     host.click("[data-action=end]")
@@ -170,9 +170,10 @@ def test_muting_a_classroom_silences_its_microphone(world, asgi_server, media_br
     host.click("[data-action=start]")
     frames_rising(host, f"classroom-{world.classrooms['longjing'].pk}")
     host.click(f"[data-mute='{world.classrooms['longjing'].pk}']")
-    terminal.wait_for_function(
+    wait_until(
+        terminal,
         "window.sankeLive.state.lastSeq > 0 && document.querySelector('[data-live=local]').srcObject"
-        ".getAudioTracks().every((t) => !t.enabled)"
+        ".getAudioTracks().every((t) => !t.enabled)",
     )
     for page in (host, terminal):
         page.context.close()

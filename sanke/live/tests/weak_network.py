@@ -14,6 +14,7 @@ import sys
 import time
 
 from sanke.live.tests.janus_lesson import WEB_PORT, cookies_for, demo_lesson, open_pages, serve
+from sanke.testing.browser import wait_until
 
 AUDIO_AND_VIDEO = """(key) => (async () => {
   const pc = window.sankeLive.peers[key];
@@ -52,7 +53,7 @@ def main() -> int:
             browser, pages = open_pages(playwright, base, lesson, cookies)
             host = pages["host"]
             host.click("[data-action=start]")
-            host.wait_for_function(f"window.sankeLive.peers['{key}'] !== undefined", timeout=30000)
+            wait_until(host, f"window.sankeLive.peers['{key}'] !== undefined", timeout=30000)
             time.sleep(8)  # let media settle at full rate
             before = sample(host, key, 5)
             # the village uplink collapses: 160 kbit/s in total for both directions on lo
