@@ -209,3 +209,16 @@ def screenshot():
         return str(path)
 
     return take
+
+
+# --- import jobs -----------------------------------------------------------------------------------------
+@pytest.fixture
+def jobs_run_inline(monkeypatch):
+    """Import jobs run at once inside the request that submits them, as the worker would run them.
+
+    The import page queues a Celery job after its transaction commits; a test's transaction never
+    commits, so without this the job would wait forever. The job page then shows the result.
+    """
+    from sanke.core import import_jobs
+
+    monkeypatch.setattr(import_jobs, "schedule", import_jobs.run_import_job)

@@ -7,6 +7,7 @@ every call we keep the few facts the audit log needs in a context variable for t
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -31,6 +32,17 @@ _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar
 
 def current_request_context() -> RequestContext | None:
     return _current.get()
+
+
+@contextlib.contextmanager
+def request_context(context: RequestContext):
+    """Act as if inside the request ``context`` came from: background jobs audit their work with the
+    address and browser of the request that started them."""
+    token = _current.set(context)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def client_ip(request) -> str | None:

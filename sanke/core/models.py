@@ -81,3 +81,82 @@ class AttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Nothing imported")
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    """The submitter sees their own jobs; admins see the jobs placed in what they manage (placed like the
+    import's audit row). Nobody changes a job from a page: only the worker does."""
+
+    def scope_q(self, scope, user, action):
+        if action != VIEW:
+            return None
+        own = models.Q(submitted_by=user) if getattr(user, "pk", None) else None
+        managed = scope.audit_q()
+        if own is None:
+            return managed
+        return own if managed is None else own | managed
+
+
+class ImportJob(models.Model):
+    """One uploaded file imported in the background (a Celery task), with its progress and its result.
+
+    Imports of thousands of rows take longer than a web request may; the upload is stored under
+    ``VAR_DIR/imports`` (private), the page follows the job's progress, and the result (created rows,
+    or every row error) stays here after the file is deleted. A job is marked done inside the import's
+    write transaction, so a job run again after its worker died never writes twice.
+    """
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    kind = models.CharField(_("what"), max_length=32)
+    audit_action = models.CharField(max_length=64)
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=64, blank=True)  # name under VAR_DIR/imports; "" once removed
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.QUEUED,
+        db_index=True,
+    )
+    phase = models.CharField(max_length=16, blank=True)  # reading, checking, writing
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(_("rows imported"), default=0)
+    message = models.TextField(blank=True)  # why the file as a whole was refused
+    errors = models.JSONField(default=list, blank=True)  # [{row, column, value, message}, …]
+    language = models.CharField(max_length=16, blank=True)  # the submitter's, for the worker's messages
+    ip_address = models.GenericIPAddressField(null=True, blank=True)  # for the audit row the worker writes
+    user_agent = models.CharField(max_length=300, blank=True)
+    region_code = models.CharField(max_length=6, blank=True, db_index=True)
+    school = models.ForeignKey("org.School", null=True, blank=True, on_delete=models.SET_NULL)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)

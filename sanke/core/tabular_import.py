@@ -4,6 +4,13 @@ An import is all or nothing: every row is checked first, and if any row is wrong
 and the user gets every bad row with a reason a school clerk understands. Only a clean file is saved,
 in one transaction (``run_import``, called by the owning app's import action).
 
+Checking and writing are apart on purpose. The checks run without a write transaction (they only read),
+however long the file; then everything is written at once with bulk operations in one short
+transaction. On SQLite one writer at a time holds the database's write lock, and a login writes too: an
+import that saved row by row inside its transaction kept other users out for a minute and more. The
+database's unique constraints back the checks: a row that someone else added between the checks and the
+write makes the whole import fail with a message (``ImportConflict``), and still nothing is written.
+
 What can be imported are *import kinds* (``ImportKind``: columns and a planner that checks the rows and
 plans what to save). The apps own their kinds and register them from their ``AppConfig.ready``
 (``register_import_kind``); this module knows none of them, and the planner gets the acting user to ask
@@ -17,6 +24,7 @@ import csv
 import datetime
 import io
 import re
+import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -72,6 +80,7 @@ class ImportResult:
     rows: int = 0
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    write_seconds: float = 0.0  # time inside the write transaction (the write lock, on SQLite)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +89,16 @@ class ImportResult:
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (wrong format, no header, empty)."""
+
+
+class ImportConflict(ImportFileError):
+    """The checked rows clash with rows written by someone else meanwhile (a unique constraint refused
+    the write): nothing was imported, and checking the file again shows which rows."""
+
+
+class ImportAlreadyDone(Exception):
+    """Raised inside the write transaction when the import turns out to be written already (a job run a
+    second time after its worker died): the transaction rolls back, nothing is written twice."""
 
 
 def _normalise_header(text: str) -> str:
@@ -400,9 +419,18 @@ class Placed(Protocol):
 
 @dataclass
 class Plan:
-    """What a clean file will create, in order, once every row has passed."""
+    """What a clean file will create once every row has passed.
+
+    Either ``steps`` (row number, save one row), run in order inside the write transaction, for kinds
+    whose files are small and whose rows refer to each other (schools naming a central school of the
+    same file); or ``bulk``, which writes every row at once with bulk operations and returns the first
+    object it created (its ``audit_placement`` places the audit row) — the kinds with large files, so
+    that the write transaction stays short. ``count`` is how many rows ``bulk`` creates.
+    """
 
     steps: list[tuple[int, Callable[[], Placed]]] = field(default_factory=list)  # (row number, save)
+    bulk: Callable[[], Placed] | None = None
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -431,18 +459,47 @@ def register_import_kind(kind: ImportKind) -> None:
         raise ValueError(f"import kind {kind.key!r} is already registered")
 
 
-def check_file(
-    kind: ImportKind, table: Iterable[list[str]] | Iterable[tuple[int, list[str]]], user
-) -> tuple[ImportResult, Plan | None]:
-    """Check every row; return the result (with all errors) and, for a clean file, the plan to save.
+Progress = Callable[[int, int], None]  # (rows checked, rows in the file)
+PROGRESS_EVERY = 200  # rows between two progress reports
 
-    ``table`` is what ``read_rows`` yields (row numbers with cells), or a plain list of rows. It is read
-    once, as a stream: the header is matched first (a file with missing columns is refused before any
-    data row is read), and reading stops as soon as the file has more than ``MAX_ROWS`` data rows.
-    """
-    result = ImportResult(kind=kind.key)
-    numbered = _numbered(table)
-    first = next(numbered, None)
+
+class _ReportingRows:
+    """The checked rows handed to a planner, reporting every ``PROGRESS_EVERY`` rows as it reads them."""
+
+    def __init__(self, rows: list, progress: Progress | None):
+        self.rows, self.progress = rows, progress
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        total = len(self.rows)
+        for index, row in enumerate(self.rows, start=1):
+            yield row
+            if self.progress is not None and (index % PROGRESS_EVERY == 0 or index == total):
+                self.progress(index, total)
+
+
+def unreported(rows) -> list:
+    """The rows a planner got, to look through them once more (a first pass) without reporting progress."""
+    return rows.rows if isinstance(rows, _ReportingRows) else rows
+
+
+def read_header(kind: ImportKind, uploaded) -> None:
+    """Raise ``ImportFileError`` for a file that cannot be opened or whose header does not match
+    ``kind`` — cheap (the header row only), so the upload form can say so at once, before a job."""
+    rows = read_rows(uploaded)
+    try:
+        first = next(iter(rows), None)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    _match_header(kind, first)
+
+
+def _match_header(kind: ImportKind, first) -> tuple[dict[str, int], list[str]]:
+    """The column positions of ``kind`` in the header row ``first`` (row number, cells)."""
     if first is None or first[0] != 1 or not any(first[1]):
         raise ImportFileError(_("The file is empty: the first row must hold the column titles."))
     header_cells = first[1]
@@ -468,6 +525,27 @@ def check_file(
             _("Unknown column(s): %(columns)s. Use the column titles of the template.")
             % {"columns": "、".join(unknown)}
         )
+    return positions, header_cells
+
+
+def check_file(
+    kind: ImportKind,
+    table: Iterable[list[str]] | Iterable[tuple[int, list[str]]],
+    user,
+    *,
+    progress: Progress | None = None,
+) -> tuple[ImportResult, Plan | None]:
+    """Check every row; return the result (with all errors) and, for a clean file, the plan to save.
+
+    ``table`` is what ``read_rows`` yields (row numbers with cells), or a plain list of rows. It is read
+    once, as a stream: the header is matched first (a file with missing columns is refused before any
+    data row is read), and reading stops as soon as the file has more than ``MAX_ROWS`` data rows.
+    Nothing is written here (the planners only read), so no write transaction is held however long
+    the checks take; ``progress(rows checked, rows)`` is called as the planner goes.
+    """
+    result = ImportResult(kind=kind.key)
+    numbered = _numbered(table)
+    positions, _header_cells = _match_header(kind, next(numbered, None))
     columns = {c.key: c for c in kind.columns if c.key in positions}
     rows: list[tuple[int, dict[str, str], dict[str, Column]]] = []
     for row_number, cells in numbered:
@@ -512,7 +590,9 @@ def check_file(
     if not rows:
         raise ImportFileError(_("The file has column titles but no data rows."))
     result.rows = len(rows)
-    plan = kind.planner(rows, user, result.errors)
+    if progress is not None:
+        progress(0, len(rows))
+    plan = kind.planner(_ReportingRows(rows, progress), user, result.errors)
     result.errors.sort(key=lambda e: e.row)
     return result, (None if result.errors else plan)
 
@@ -526,26 +606,45 @@ def _numbered(table) -> Iterator[tuple[int, list[str]]]:
             yield index, list(item)
 
 
-def run_import(kind: ImportKind, uploaded, *, acting_user, audit_action: str) -> ImportResult:
+def run_import(
+    kind: ImportKind,
+    uploaded,
+    *,
+    acting_user,
+    audit_action: str,
+    progress: Progress | None = None,
+    claim_write: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Import ``uploaded`` as ``kind`` all or nothing, and audit it as ``audit_action`` (the generic part of
     an app's import action).
 
-    Raises ``ImportFileError`` for a file that cannot be read at all; row problems come back in the
-    result, and then nothing has been written. The audit row is placed where the first created object
-    says it belongs (its ``audit_placement()``).
+    Raises ``ImportFileError`` for a file that cannot be read at all, ``ImportConflict`` when the database
+    refuses the checked rows (someone added the same rows meanwhile); row problems come back in the
+    result, and then nothing has been written. Every row is checked first, outside any transaction; only
+    a clean file opens the one write transaction. ``claim_write(rows to create)`` runs first inside it:
+    a background job marks itself done there with a conditional update, so that a job run twice (its
+    worker died, the task came again) writes once — the second run raises ``ImportAlreadyDone`` and
+    rolls back. The audit row is placed where the first created object says it belongs (its
+    ``audit_placement()``).
     """
-    result, plan = check_file(kind, read_rows(uploaded), acting_user)
+    result, plan = check_file(kind, read_rows(uploaded), acting_user, progress=progress)
     if plan is None:
         return result
     row = 0
+    started = time.perf_counter()
     try:
         with transaction.atomic():
+            if claim_write is not None:
+                claim_write(plan.count + len(plan.steps))
             first: Placed | None = None
+            if plan.bulk is not None:
+                first = plan.bulk()
+                result.created = plan.count
             for row, step in plan.steps:  # noqa: B007  (the except clause reports the failing row)
                 created = step()
                 first = first or created
                 result.created += 1
-            assert first is not None  # a clean file has data rows, and every row plans a step
+            assert first is not None  # a clean file has data rows, and every row is planned
             region_code, school = first.audit_placement()
             record_audit(
                 acting_user,
@@ -558,6 +657,16 @@ def run_import(kind: ImportKind, uploaded, *, acting_user, audit_action: str) ->
     except ValidationError as exc:  # a rule the row checks missed: still nothing is saved
         result.created = 0
         result.errors.append(RowError(row, "", "", "; ".join(exc.messages)))
+    except IntegrityError as exc:  # a unique row added by someone else since the checks
+        raise ImportConflict(
+            _(
+                "Nothing was imported: while the file was being checked, someone else added some of the "
+                "same records (the same number or ID card number). Upload the file again to see which "
+                "rows."
+            )
+        ) from exc
+    finally:
+        result.write_seconds = time.perf_counter() - started
     return result
 
 

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import connection
 
+from sanke.core import import_jobs
+
 
 @shared_task(name="core.health_check")
 def health_check(token: str) -> dict:
@@ -11,3 +13,10 @@ def health_check(token: str) -> dict:
         cursor.execute("SELECT 1")
         (one,) = cursor.fetchone()
     return {"token": token, "database": one == 1}
+
+
+@shared_task(name="core.run_import_job")
+def run_import_job(job_id: int) -> str:
+    """Retry-safe (acks_late): the job is claimed and finished with conditional updates, and marked done
+    inside the import's write transaction, so a second run of the same job never writes twice."""
+    return import_jobs.run_import_job(job_id)

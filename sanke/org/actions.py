@@ -10,6 +10,9 @@ from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from sanke.core.audit import record_audit
+from sanke.core.import_jobs import do_submit_import
+from sanke.core.models import ImportJob
+from sanke.core.scoping import scope_for
 from sanke.core.tabular_import import IMPORT_KINDS, ImportResult, run_import
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, Region, School
 
@@ -103,6 +106,32 @@ def do_import_file(kind_key: str, uploaded, *, acting_user) -> ImportResult:
     """
     return run_import(
         IMPORT_KINDS[kind_key], uploaded, acting_user=acting_user, audit_action=f"org.import.{kind_key}"
+    )
+
+
+def do_submit_import_file(kind_key: str, uploaded, *, acting_user) -> ImportJob:
+    """Queue the import of a file of ``kind_key`` as a background job (what the import page does).
+
+    The job does what ``do_import_file`` does, in the Celery worker, with progress. It is placed where
+    the user administers (their one school, or their one region), so that the admins above see it.
+    """
+    scope = scope_for(acting_user)
+    placement: tuple[str, School | None] = ("", None)
+    if len(scope.manage_region_prefixes) == 1 and not scope.manage_school_ids:
+        placement = (next(iter(scope.manage_region_prefixes)), None)
+    elif len(scope.manage_school_ids) == 1 and not scope.manage_region_prefixes:
+        # scope: the user's own school, from their grants
+        school = (
+            School.objects.select_related("region").filter(pk=next(iter(scope.manage_school_ids))).first()
+        )
+        if school is not None:
+            placement = (school.region.code, school)
+    return do_submit_import(
+        kind_key,
+        uploaded,
+        acting_user=acting_user,
+        audit_action=f"org.import.{kind_key}",
+        placement=placement,
     )
 
 

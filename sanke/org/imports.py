@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanke.core.crypto import digest
+from sanke.core import throttle
+from sanke.core.crypto import digest, mask_national_id
+from sanke.core.probes import PROBE_LIMIT, PROBE_WINDOW, TOO_MANY, check_unique_value, probe_key
 from sanke.core.scoping import scope_for
-from sanke.core.tabular_import import Column, ImportKind, Plan, RowChecker, register_import_kind
+from sanke.core.tabular_import import (
+    Column,
+    ImportKind,
+    Plan,
+    RowChecker,
+    register_import_kind,
+    unreported,
+)
 from sanke.org.choices import Gender, GradeNumber, HonourLevel, PersonKind, RegionLevel, SchoolKind
-from sanke.org.models import ClassGroup, Grade, Person, Region, School
+from sanke.org.models import NATIONAL_ID_REFUSED, ClassGroup, Grade, Person, Region, School
 from sanke.org.validators import MOBILE_RE, national_id_checksum_ok
 
 # --- parsing helpers shared by the kinds ------------------------------------------------------------------
@@ -68,7 +78,8 @@ class PersonRowChecker(RowChecker):
             self.error(key, _("Not a valid mobile number: 11 digits starting with 1."))
         return value
 
-    def national_id(self, key: str, seen: dict[str, int]) -> str:
+    def national_id(self, key: str, seen: dict[str, int], refused: dict[str, str]) -> str:
+        """``refused``: what to say of each number of the file that may not be used (see below)."""
         value = self.text(key).upper()
         if not value:
             return ""
@@ -76,11 +87,71 @@ class PersonRowChecker(RowChecker):
             self.error(key, _("Not a valid ID card number (18 characters; check the last digit)."))
         elif value in seen:
             self.error(key, _("Same ID card number as row %(row)d.") % {"row": seen[value]})
-        elif Person.objects.filter(national_id_digest=digest(value)).exists():
-            self.error(key, _("A person with this ID card number already exists."))
+        elif value in refused:
+            self.error(key, refused[value])
         else:
             seen[value] = self.row_number
         return value
+
+
+def refused_national_ids(rows, user) -> dict[str, str]:
+    """The ID card numbers of the file that are taken, each with what ``user`` may be told about it.
+
+    The person form's rule (``core.probes.check_unique_value``): a number held by someone the user can
+    see is "already there"; one held outside the user's reach gets the neutral message, an audit row for
+    the bureau that holds it, and counts against the user's limit of refused numbers. Once that limit is
+    used up every number of the file is refused, taken or not, so a file cannot go on asking. The
+    holders are found in one query per 500 numbers rather than one per row.
+    """
+    values: list[str] = []
+    for _number, row_values, _columns in unreported(rows):
+        value = row_values.get("national_id", "").upper()  # NFKC already (the column says so)
+        if value and national_id_checksum_ok(value) and value not in values:
+            values.append(value)
+    if not values:
+        return {}
+    digests = {digest(value): value for value in values}
+    holders: dict[str, Person] = {}
+    keys = list(digests)
+    for start in range(0, len(keys), 500):
+        # scope: the number is unique platform-wide; check_unique_value decides what the clash may say
+        for holder in Person.objects.filter(national_id_digest__in=keys[start : start + 500]).select_related(
+            "school__region"
+        ):
+            holders[digests[holder.national_id_digest]] = holder
+    visible = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[h.pk for h in holders.values()])
+        .values_list("pk", flat=True)
+        if holders and user is not None and getattr(user, "pk", None)
+        else []
+    )
+    refused: dict[str, str] = {}
+    if (
+        user is not None
+        and getattr(user, "pk", None)
+        and throttle.exhausted(probe_key(user), limit=PROBE_LIMIT, window=PROBE_WINDOW)
+    ):
+        return dict.fromkeys(values, str(TOO_MANY))
+    for value in values:
+        holder = holders.get(value)
+        if holder is None:
+            continue
+        try:
+            check_unique_value(
+                user,
+                holder=holder,
+                visible=holder.pk in visible,
+                taken_message=_("A person with this ID card number already exists."),
+                neutral_message=NATIONAL_ID_REFUSED,
+                audit_action="org.person.national_id_refused",
+                audit_changes={"national_id": mask_national_id(value), "via": "import"},
+            )
+        except ValidationError as exc:
+            refused[value] = "; ".join(exc.messages)
+            if exc.messages == [str(TOO_MANY)]:  # the limit ran out in this file: refuse every number
+                return {**dict.fromkeys(values, str(TOO_MANY)), **refused}
+    return refused
 
 
 # --- the four kinds ---------------------------------------------------------------------------------
@@ -169,6 +240,7 @@ def _plan_classes(rows, user, errors) -> Plan:
     plan = Plan()
     seen: dict[tuple[int | None, int | None, str], int] = {}  # (school, grade, class name) -> row
     schools: dict[str, School | None] = {}
+    classes: list[tuple[ClassGroup, int]] = []  # (class without its grade, grade number)
     for number, values, columns in rows:
         check = RowChecker(number, values, columns, errors)
         school = manageable_school(check, "school_code", schools, user)
@@ -190,16 +262,38 @@ def _plan_classes(rows, user, errors) -> Plan:
                 check.error("name", _("This class already exists at this school."))
         if check.failed:
             continue
+        assert school is not None and grade_number is not None
         seen[key] = number
+        class_group = ClassGroup(school=school, name=name, head_teacher=head)
+        try:
+            class_group.clean_fields(exclude=["grade"])
+        except ValidationError as exc:
+            check.error("name", "; ".join(exc.messages))
+            continue
+        classes.append((class_group, grade_number))
+    plan.count = len(classes)
 
-        def step(school=school, grade_number=grade_number, name=name, head=head):
-            grade, _created = Grade.objects.get_or_create(school=school, number=grade_number)
-            class_group = ClassGroup(school=school, grade=grade, name=name, head_teacher=head)
-            class_group.full_clean()
-            class_group.save()
-            return class_group
+    def write() -> ClassGroup:
+        # The grades a class needs, created when missing (one query, one bulk insert), then the classes.
+        needed = {(c.school_id, grade_number) for c, grade_number in classes}
+        grades = {
+            (g.school_id, g.number): g
+            for g in Grade.objects.filter(
+                school_id__in={s for s, _n in needed}, number__in={n for _s, n in needed}
+            )
+        }
+        missing = [Grade(school_id=s, number=n) for s, n in sorted(needed) if (s, n) not in grades]
+        for grade in missing:
+            grade.full_clean(validate_unique=False, validate_constraints=False)
+        Grade.objects.bulk_create(missing)
+        grades.update({(g.school_id, g.number): g for g in missing})
+        for class_group, grade_number in classes:
+            class_group.grade = grades[(class_group.school_id, grade_number)]
+        ClassGroup.objects.bulk_create([c for c, _n in classes], batch_size=500)
+        return classes[0][0]
 
-        plan.steps.append((number, step))
+    if classes:
+        plan.bulk = write
     return plan
 
 
@@ -208,13 +302,20 @@ def _plan_people(rows, user, errors, kind: str) -> Plan:
     seen_numbers: dict[tuple[int | None, str], int] = {}  # (school, number) -> row
     seen_ids: dict[str, int] = {}  # national id -> row
     schools: dict[str, School | None] = {}
+    numbers_at: dict[int, set[str]] = {}  # school -> the numbers of this kind already there
+    classes_at: dict[int, dict[tuple[int, str], ClassGroup]] = {}  # school -> (grade, name) -> class
+    refused = (
+        refused_national_ids(rows, user) if any("national_id" in c for _n, _v, c in unreported(rows)) else {}
+    )
+    people: list[Person] = []
+    guardians: list[tuple[Person, str, str]] = []  # (student, guardian name, phone)
     for number, values, columns in rows:
         check = PersonRowChecker(number, values, columns, errors)
         school = manageable_school(check, "school_code", schools, user)
         person_number = check.text("number", max_length=32)
         name = check.text("name", max_length=64)
         gender = check.choice("gender", GENDER_WORDS, Gender) if "gender" in columns else ""
-        national_id = check.national_id("national_id", seen_ids) if "national_id" in columns else ""
+        national_id = check.national_id("national_id", seen_ids, refused) if "national_id" in columns else ""
         class_group = None
         extra: dict = {}
         guardian: tuple[str, str] | None = None
@@ -224,9 +325,12 @@ def _plan_people(rows, user, errors, kind: str) -> Plan:
                 check.error("grade", _("Unknown grade; write e.g. 3, 三年级 or 初一."))
             class_name = check.text("class_name", max_length=32)
             if school and grade_number and class_name:
-                class_group = ClassGroup.objects.filter(
-                    school=school, grade__number=grade_number, name=class_name
-                ).first()
+                if school.pk not in classes_at:
+                    classes_at[school.pk] = {
+                        (c.grade.number, c.name): c
+                        for c in ClassGroup.objects.filter(school=school).select_related("grade")
+                    }
+                class_group = classes_at[school.pk].get((grade_number, class_name))
                 if class_group is None:
                     check.error(
                         "class_name",
@@ -248,11 +352,15 @@ def _plan_people(rows, user, errors, kind: str) -> Plan:
             )
         key = (school.pk if school else None, person_number)
         if school and person_number:
+            if school.pk not in numbers_at:
+                numbers_at[school.pk] = set(
+                    Person.objects.filter(school=school, kind=kind).values_list("number", flat=True)
+                )
             if key in seen_numbers:
                 check.error(
                     "number", _("Duplicate number: also in row %(row)d.") % {"row": seen_numbers[key]}
                 )
-            elif Person.objects.filter(school=school, kind=kind, number=person_number).exists():
+            elif person_number in numbers_at[school.pk]:
                 check.error("number", _("Someone at this school already has this number."))
         if check.failed:
             continue
@@ -267,28 +375,72 @@ def _plan_people(rows, user, errors, kind: str) -> Plan:
             class_group=class_group,
             **extra,
         )
+        # The model's own rules, checked now rather than inside the write transaction; the unique
+        # constraints are the planner's checks above, and the database's at the write.
+        try:
+            person.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                column = _FIELD_COLUMNS.get(field_name, field_name)
+                check.error(column if column in columns else "", "; ".join(messages))
+            continue
+        # bulk_create does not call save(): the digests are computed here, as Person.save() does.
+        person.national_id_digest = digest(national_id)
+        person.phone_digest = digest(person.phone)
+        people.append(person)
+        if guardian:
+            guardians.append((person, *guardian))
+    plan.count = len(people)
 
-        def step(person=person, guardian=guardian):
-            person.full_clean()
-            person.save()
-            if guardian:
-                _attach_guardian(person, *guardian)
-            return person
+    def write() -> Person:
+        Person.objects.bulk_create(people, batch_size=500)
+        _attach_guardians(guardians)
+        return people[0]
 
-        plan.steps.append((number, step))
+    if people:
+        plan.bulk = write
     return plan
 
 
-def _attach_guardian(student: Person, name: str, phone: str) -> None:
-    """Link a guardian, reusing the guardian already known at the school by phone number (siblings)."""
-    guardian = Person.objects.filter(
-        school=student.school, kind=PersonKind.GUARDIAN, phone_digest=digest(phone)
-    ).first()
-    if guardian is None:
-        guardian = Person(kind=PersonKind.GUARDIAN, school=student.school, name=name, phone=phone)
-        guardian.full_clean()
-        guardian.save()
-    guardian.wards.add(student)
+_FIELD_COLUMNS = {"class_group": "class_name", "school": "school_code"}
+
+
+def _attach_guardians(links: list[tuple[Person, str, str]]) -> None:
+    """Link each student to a guardian, reusing the guardian already known at the school by phone number
+    (siblings share one): one query per 500 phone numbers for the known ones, then one bulk insert for
+    the new guardians and one for the links. Runs inside the import's write transaction, so a guardian
+    added meanwhile by someone else is found too."""
+    if not links:
+        return
+    wanted = {
+        (student.school_id, digest(phone)): (student.school, name, phone) for student, name, phone in links
+    }
+    known: dict[tuple[int | None, str], Person] = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        for guardian in Person.objects.filter(
+            kind=PersonKind.GUARDIAN,
+            school_id__in={school_id for school_id, _d in chunk},
+            phone_digest__in=[d for _s, d in chunk],
+        ).order_by("pk"):
+            known.setdefault((guardian.school_id, guardian.phone_digest), guardian)
+    new = []
+    for key, (school, name, phone) in wanted.items():
+        if key not in known:
+            guardian = Person(kind=PersonKind.GUARDIAN, school=school, name=name, phone=phone)
+            guardian.phone_digest = key[1]
+            known[key] = guardian
+            new.append(guardian)
+    Person.objects.bulk_create(new, batch_size=500)
+    through = Person.wards.through
+    Person.wards.through.objects.bulk_create(
+        [
+            through(from_person_id=known[(student.school_id, digest(phone))].pk, to_person_id=student.pk)
+            for student, _name, phone in links
+        ],
+        batch_size=500,
+    )
 
 
 SCHOOL_CODE = Column(

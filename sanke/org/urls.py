@@ -30,5 +30,7 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("delete/<str:kind>/<int:pk>/", views.delete_object, name="delete"),
     path("import/", import_views.import_page, name="import"),
+    path("import/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path("import/jobs/<int:pk>/status/", import_views.import_job_status, name="import_job_status"),
     path("import/template/<str:kind>.<str:fmt>", import_views.import_template, name="import_template"),
 ]

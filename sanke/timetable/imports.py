@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,6 +63,7 @@ def parse_weekday(text: str) -> int | None:
 
 def _plan_timetable(rows, user, errors) -> Plan:
     plan, seen, schools = Plan(), {}, {}
+    entries: list[TimetableEntry] = []
     classes: dict[tuple, ClassGroup | None] = {}
     grids: dict[int, dict[int, Period]] = {}
     for number, values, columns in rows:
@@ -124,20 +127,49 @@ def _plan_timetable(rows, user, errors) -> Plan:
             )
         if check.failed:
             continue
+        assert class_group is not None and weekday is not None and period is not None
         seen[cell] = number
+        entry = TimetableEntry(
+            class_group=class_group,
+            weekday=weekday,
+            period=period,
+            subject=subject,
+            teacher=teacher,
+            classroom=classroom,
+        )
+        try:  # the model's rules now, not inside the write transaction (the unique cell: see write())
+            entry.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            check.error("subject", "; ".join(exc.messages))
+            continue
+        entries.append(entry)
+    plan.count = len(entries)
 
-        def step(
-            class_group=class_group, weekday=weekday, period=period, values=(subject, teacher, classroom)
-        ):
-            entry = TimetableEntry.objects.filter(
-                class_group=class_group, weekday=weekday, period=period
-            ).first() or TimetableEntry(class_group=class_group, weekday=weekday, period=period)
-            entry.subject, entry.teacher, entry.classroom = values
-            entry.full_clean()
-            entry.save()
-            return entry
+    def write() -> TimetableEntry:
+        """Replace the cells that have an entry (found in one query per 500 classes, inside the write
+        transaction so an entry added meanwhile is replaced too), insert the others — in bulk."""
+        class_ids = sorted({e.class_group_id for e in entries})
+        existing: dict[tuple, TimetableEntry] = {}
+        for start in range(0, len(class_ids), 500):
+            for old in TimetableEntry.objects.filter(class_group_id__in=class_ids[start : start + 500]):
+                existing[(old.class_group_id, old.weekday, old.period_id)] = old
+        changed, new = [], []
+        for entry in entries:
+            old = existing.get((entry.class_group_id, entry.weekday, entry.period_id))
+            if old is None:
+                new.append(entry)
+            else:
+                old.subject, old.teacher, old.classroom = entry.subject, entry.teacher, entry.classroom
+                old.updated_at = timezone.now()
+                changed.append(old)
+        TimetableEntry.objects.bulk_update(
+            changed, ["subject", "teacher", "classroom", "updated_at"], batch_size=500
+        )
+        TimetableEntry.objects.bulk_create(new, batch_size=500)
+        return entries[0]
 
-        plan.steps.append((number, step))
+    if entries:
+        plan.bulk = write
     return plan
 
 

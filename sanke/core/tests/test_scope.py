@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sanke.accounts.models import RoleAssignment, User
 from sanke.alliances.models import Alliance
-from sanke.core.models import AuditEvent
+from sanke.core.models import AuditEvent, ImportJob
 from sanke.org.models import ClassGroup, Classroom, Equipment, Person, Region, School
 from sanke.testing.factories import place_series
 from sanke.timetable.models import Lesson, SyncSeries, Term, TimetableEntry
@@ -37,6 +37,7 @@ SEGMENT_MODELS = {
     "entries": TimetableEntry,
     "teachers": Person,
     "lessons": Lesson,
+    "jobs": ImportJob,
 }
 KWARG_MODELS = {
     "school_pk": School,
@@ -147,8 +148,22 @@ def county_targets(world):
         Lesson: Lesson.objects.filter(series__subject="英语").first(),
         Term: host.terms.first(),
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=host).first(),
+        ImportJob: import_job_at(host, world.users["school_admin"]),
         "grade": host.grades.first(),
     }
+
+
+def import_job_at(school, user):
+    """A finished import job placed at ``school`` (as the import page places a school admin's)."""
+    return ImportJob.objects.create(
+        submitted_by=user,
+        kind="teachers",
+        audit_action="org.import.teachers",
+        file_name="教师.xlsx",
+        status="done",
+        region_code=school.region.code,
+        school=school,
+    )
 
 
 def school_targets(world):
@@ -179,6 +194,7 @@ def school_targets(world):
         Lesson: series.lessons.first(),
         Term: central.terms.first(),
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=central).first(),
+        ImportJob: import_job_at(central, world.users["county_admin"]),
         "grade": central.grades.first(),
     }
 

@@ -183,7 +183,7 @@ def _template_rows(kind):
 
 
 @pytest.mark.parametrize("kind", list(SAMPLE_ROWS))  # the organisation kinds; timetables test their own
-def test_the_xlsx_template_of_each_kind_round_trips(world, county_admin, client_for, kind):
+def test_the_xlsx_template_of_each_kind_round_trips(world, county_admin, client_for, kind, jobs_run_inline):
     # given: the template downloaded from the import page
     client = client_for(county_admin)
     response = client.get(reverse("org:import_template", kwargs={"kind": kind, "fmt": "xlsx"}))
@@ -201,7 +201,9 @@ def test_the_xlsx_template_of_each_kind_round_trips(world, county_admin, client_
     workbook.save(buffer)
     before = AuditEvent.objects.filter(action=f"org.import.{kind}").count()
     response = client.post(
-        reverse("org:import"), {"kind": kind, "file": SimpleUploadedFile(f"{kind}.xlsx", buffer.getvalue())}
+        reverse("org:import"),
+        {"kind": kind, "file": SimpleUploadedFile(f"{kind}.xlsx", buffer.getvalue())},
+        follow=True,
     )
     # then
     assert response.status_code == 200
@@ -213,7 +215,7 @@ def test_the_xlsx_template_of_each_kind_round_trips(world, county_admin, client_
 
 
 @pytest.mark.parametrize("kind", list(SAMPLE_ROWS))  # the organisation kinds; timetables test their own
-def test_the_csv_template_of_each_kind_round_trips(world, county_admin, client_for, kind):
+def test_the_csv_template_of_each_kind_round_trips(world, county_admin, client_for, kind, jobs_run_inline):
     # given: the csv template, which starts with a UTF-8 BOM so that Excel opens it as UTF-8
     client = client_for(county_admin)
     response = client.get(reverse("org:import_template", kwargs={"kind": kind, "fmt": "csv"}))
@@ -230,6 +232,7 @@ def test_the_csv_template_of_each_kind_round_trips(world, county_admin, client_f
             "kind": kind,
             "file": SimpleUploadedFile(f"{kind}.csv", body.encode("utf-8"), content_type="text/csv"),
         },
+        follow=True,
     )
     # then
     result = response.context["result"]
@@ -259,7 +262,7 @@ def test_chinese_titles_typed_by_a_clerk_are_recognised(world, county_admin):
     assert Person.objects.get(number="Q20239201").class_group == world.classes["host-32"]
 
 
-def test_a_csv_saved_by_chinese_excel_in_gbk_imports(world, county_admin, client_for):
+def test_a_csv_saved_by_chinese_excel_in_gbk_imports(world, county_admin, client_for, jobs_run_inline):
     # given: the template's titles and Chinese names, saved as GB18030/GBK
     # (what Excel on Chinese Windows does)
     client = client_for(county_admin)
@@ -276,6 +279,7 @@ def test_a_csv_saved_by_chinese_excel_in_gbk_imports(world, county_admin, client
     response = client.post(
         reverse("org:import"),
         {"kind": "students", "file": SimpleUploadedFile("名册.csv", data, content_type="text/csv")},
+        follow=True,
     )
     # then
     result = response.context["result"]
@@ -529,7 +533,7 @@ def test_a_header_without_data_rows_is_refused(world, county_admin):
         import_in_english("students", xlsx_upload(STUDENT_HEADER, []), county_admin)
 
 
-def test_the_page_lists_every_bad_row_with_its_number(world, county_admin, client_for):
+def test_the_page_lists_every_bad_row_with_its_number(world, county_admin, client_for, jobs_run_inline):
     rows = [
         student_row(),
         student_row(**{"Student number": "Q20239002", "School id": UNKNOWN}),
@@ -537,7 +541,9 @@ def test_the_page_lists_every_bad_row_with_its_number(world, county_admin, clien
     ]
     before = counts()
     response = client_for(county_admin).post(
-        reverse("org:import"), {"kind": "students", "file": xlsx_upload(STUDENT_HEADER, rows)}
+        reverse("org:import"),
+        {"kind": "students", "file": xlsx_upload(STUDENT_HEADER, rows)},
+        follow=True,
     )
     assert response.status_code == 200
     result = response.context["result"]
@@ -808,11 +814,13 @@ def test_a_failed_import_writes_no_audit_row(world, county_admin):
     assert AuditEvent.objects.count() == before
 
 
-def test_the_import_page_works_for_a_school_admin(world, school_admin, client_for):
+def test_the_import_page_works_for_a_school_admin(world, school_admin, client_for, jobs_run_inline):
     client = client_for(school_admin)
     assert client.get(reverse("org:import")).status_code == 200
     response = client.post(
-        reverse("org:import"), {"kind": "teachers", "file": xlsx_upload(TEACHER_HEADER, [teacher_row()])}
+        reverse("org:import"),
+        {"kind": "teachers", "file": xlsx_upload(TEACHER_HEADER, [teacher_row()])},
+        follow=True,
     )
     assert response.context["result"].created == 1
     assert Person.objects.filter(number="T1001", school=world.schools["host"]).exists()

@@ -151,7 +151,7 @@ def test_a_gbk_csv_with_other_titles_imports(world, school_admin):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_the_template_round_trips(world, county_admin, client_for, fmt):
+def test_the_template_round_trips(world, county_admin, client_for, fmt, jobs_run_inline):
     client = client_for(county_admin)
     response = client.get(reverse("org:import_template", kwargs={"kind": "timetable", "fmt": fmt}))
     assert response.status_code == 200
@@ -178,7 +178,9 @@ def test_the_template_round_trips(world, county_admin, client_for, fmt):
         csv.writer(buffer).writerow(values)
         data = (text + buffer.getvalue()).encode("utf-8")
     response = client.post(
-        reverse("org:import"), {"kind": "timetable", "file": SimpleUploadedFile(f"t.{fmt}", data)}
+        reverse("org:import"),
+        {"kind": "timetable", "file": SimpleUploadedFile(f"t.{fmt}", data)},
+        follow=True,
     )
     result = response.context["result"]
     assert result.errors == []

@@ -1,0 +1,49 @@
+/* An import job's page while the job runs: ask the status endpoint every second, move the progress bar,
+ * say how many rows are checked and about how long is left, and load the page again once the job has
+ * finished (the server renders the result: every row error, or the rows imported). Words come from the
+ * page (data-* of the <template data-texts>), so the module holds none. */
+const card = document.querySelector("[data-import-job]");
+const POLL_MS = 1000;
+
+if (card) {
+  const texts = card.querySelector("template[data-texts]").dataset;
+  const bar = card.querySelector("progress");
+  const phase = card.querySelector("[data-phase]");
+  const rows = card.querySelector("[data-rows]");
+  const left = card.querySelector("[data-left]");
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
+
+  const duration = (seconds) =>
+    seconds >= 90
+      ? fill(texts.minutes, { n: Math.round(seconds / 60) })
+      : fill(texts.seconds, { n: Math.max(1, Math.round(seconds)) });
+
+  const show = (status) => {
+    if (status.finished) {
+      window.location.reload();
+      return false;
+    }
+    const key = status.status === "queued" ? "queued" : status.phase || "reading";
+    phase.textContent = texts[key] || texts.reading;
+    bar.max = Math.max(status.rows_total, 1);
+    bar.value = status.rows_done;
+    rows.textContent = fill(texts.rows, { done: status.rows_done, total: status.rows_total });
+    left.textContent =
+      status.seconds_left === null || status.seconds_left === undefined
+        ? ""
+        : fill(texts.left, { time: duration(status.seconds_left) });
+    return true;
+  };
+
+  const poll = async () => {
+    let again = true;
+    try {
+      const response = await fetch(card.dataset.statusUrl, { headers: { Accept: "application/json" } });
+      if (response.ok) again = show(await response.json());
+    } catch {
+      /* the network or the server is down for a moment: ask again */
+    }
+    if (again) setTimeout(poll, POLL_MS);
+  };
+  setTimeout(poll, POLL_MS);
+}
