@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from sanke.core.composition import NavEntry, register_audit_labels, register_nav
+from sanke.core.composition import NavEntry, register_audit_details, register_audit_labels, register_nav
 
 
 def register() -> None:
@@ -18,3 +18,5 @@ def register() -> None:
         )
     )
     register_audit_labels(50, ("alliances.", _("Alliances")))
+    # "alliances.alliance.created/updated" read by the model's name and its fields; one key is no field
+    register_audit_details("alliances.", {"receiving_schools": _("Receiving schools and teaching points")})

@@ -91,6 +91,65 @@ def audit_labels() -> list[tuple[str, Any]]:
     return [(prefix, label) for prefix, (_, label) in sorted(_audit_labels.items(), key=lambda i: i[1][0])]
 
 
+# --- how audit rows read --------------------------------------------------------------------------------
+# An audit row stores its action as a code ("accounts.role.granted") and its details as JSON written by the
+# app that acted ({"role": "teacher", "scope": "千岛湖镇第一小学"}). Only that app knows what its codes, keys
+# and values mean, so it registers how they read; core's audit log (``sanke.core.audit_display``) only
+# applies what was registered, and falls back to the target model's field names.
+@dataclass(frozen=True)
+class AuditDetail:
+    """How one key of an audit row's details reads: its ``label``, and ``show(value)`` when the stored
+    value is a code that needs words (a role's label for "teacher"). Objects are stored by name when the
+    row is written (``sanke.core.audit.form_changes``), so reading a page of the log costs no lookups."""
+
+    label: Any
+    show: Callable[[Any], Any] | None = None
+
+
+_audit_actions: dict[str, Any] = {}
+_audit_action_readers: dict[str, Callable[[str], Any]] = {}
+_audit_details: dict[str, dict[str, AuditDetail]] = {}
+
+
+def register_audit_actions(actions: dict[str, Any]) -> None:
+    """``{action code: label}``, e.g. ``{"accounts.role.granted": _("Role granted")}``. Codes ending in
+    ``.created`` / ``.updated`` / ``.deleted`` need none: they read as "<verb> <the target's model name>"."""
+    _audit_actions.update(actions)
+
+
+def register_audit_action_reader(prefix: str, read: Callable[[str], Any]) -> None:
+    """Words for a family of codes made at run time (``org.import.<kind>``): ``read(action)`` → label or
+    None. Asked when no label was registered for the exact code; the longest matching prefix wins."""
+    _audit_action_readers[prefix] = read
+
+
+def register_audit_details(prefix: str, details: dict[str, AuditDetail | Any]) -> None:
+    """How the detail keys of the actions starting with ``prefix`` read: ``{key: AuditDetail}``, or just
+    ``{key: label}`` when the value reads as it is. The longest registered prefix that knows a key wins."""
+    known = _audit_details.setdefault(prefix, {})
+    for key, detail in details.items():
+        known[key] = detail if isinstance(detail, AuditDetail) else AuditDetail(detail)
+
+
+def audit_action_label(action: str) -> Any | None:
+    if action in _audit_actions:
+        return _audit_actions[action]
+    for prefix in sorted(_audit_action_readers, key=len, reverse=True):
+        if action.startswith(prefix):
+            label = _audit_action_readers[prefix](action)
+            if label is not None:
+                return label
+    return None
+
+
+def audit_detail(action: str, key: str) -> AuditDetail | None:
+    """The registered reading of ``key`` for ``action`` (longest matching prefix first), or None."""
+    for prefix in sorted(_audit_details, key=len, reverse=True):
+        if action.startswith(prefix) and key in _audit_details[prefix]:
+            return _audit_details[prefix][key]
+    return None
+
+
 # --- the demo world ------------------------------------------------------------------------------------
 @dataclass
 class DemoWorld:

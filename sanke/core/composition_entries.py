@@ -1,8 +1,8 @@
-"""What core adds to the site: the audit log and system status menus."""
+"""What core adds to the site: the audit log and system status menus, how its own audit rows read."""
 
 from django.utils.translation import gettext_lazy as _
 
-from sanke.core.composition import NavEntry, register_nav
+from sanke.core.composition import NavEntry, register_audit_actions, register_audit_details, register_nav
 
 
 def register() -> None:
@@ -26,3 +26,5 @@ def register() -> None:
             url_prefixes=("status",),
         ),
     )
+    register_audit_actions({"core.field_key_rotated": _("Field encryption key rotated")})
+    register_audit_details("core.", {"values": _("Values re-encrypted"), "tables": _("Tables")})

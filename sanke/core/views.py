@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from sanke.core.access import require
+from sanke.core.audit_display import describe_events
 from sanke.core.composition import audit_labels
 from sanke.core.models import AuditEvent
 from sanke.core.pages import list_page
@@ -33,12 +34,19 @@ def audit_list(request):
         request,
         "core/audit_list.html",
         events,
+        on_page=_describe,
         action=action,
         who=who,
         action_choices=audit_labels(),
         since=since.isoformat() if since else "",
         until=until.isoformat() if until else "",
     )
+
+
+def _describe(page) -> None:
+    """The page's rows with their actions and details in words (one query: the page itself)."""
+    page.object_list = list(page.object_list)
+    describe_events(page.object_list)
 
 
 @login_required

@@ -1,6 +1,8 @@
 """What live adds to the site: today's lessons on the home page, and the classroom terminal's big screen."""
 
-from sanke.core.composition import HomeContext, HomePart, register_home_part
+from django.utils.translation import gettext_lazy as _
+
+from sanke.core.composition import HomeContext, HomePart, register_audit_actions, register_home_part
 from sanke.live.selectors import next_lesson_for_classrooms, todays_lessons
 
 
@@ -21,3 +23,10 @@ def terminal_screen(home: HomeContext) -> str | None:
 
 def register() -> None:
     register_home_part(HomePart("live", 30, home, claim=terminal_screen))
+    register_audit_actions(
+        {
+            "live.lesson.started": _("Lesson started"),
+            "live.lesson.ended": _("Lesson ended"),
+            "live.lesson.missed": _("Lesson not started (missed)"),
+        }
+    )

@@ -3,9 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.composition import (
+    AuditDetail,
     HomeContext,
     HomePart,
     NavEntry,
+    register_audit_action_reader,
+    register_audit_actions,
+    register_audit_details,
     register_audit_labels,
     register_home_part,
     register_nav,
@@ -71,3 +75,37 @@ def register() -> None:
         ("org.import", _("Imports")),
         ("org.personal_data", _("Views and exports of personal data")),
     )
+    # "org.<noun>.<created|updated|deleted>" read by the model's name, their details by its field names
+    register_audit_actions(
+        {
+            "org.person.guardian_linked": _("Guardian linked"),
+            "org.person.national_id_refused": _("ID card number refused (used outside your area)"),
+            "org.personal_data.person_viewed": _("Personal record viewed"),
+            "org.personal_data.roster_viewed": _("Class roster viewed"),
+            "org.personal_data.people_listed": _("List of people viewed or exported"),
+        }
+    )
+    register_audit_action_reader("org.import.", _import_label)
+    register_audit_details(
+        "org.",
+        {
+            "guardian": _("Guardian"),
+            "via": AuditDetail(_("Through"), show=lambda value: VIA[value]),
+            "count": _("People listed"),
+            "query": _("Filter"),
+            "file": _("File"),
+            "rows": _("Rows imported"),
+        },
+    )
+
+
+# Where personal data was read (``do_audit_personal_data_view(via=…)``).
+VIA = {"page": _("web page"), "api": _("API")}
+
+
+def _import_label(action: str):
+    """``org.import.<kind>`` reads as the import kind's own name ("导入：教师")."""
+    from sanke.core.tabular_import import IMPORT_KINDS
+
+    kind = IMPORT_KINDS.get(action.removeprefix("org.import."))
+    return _("Imported: %(kind)s") % {"kind": kind.label} if kind is not None else None

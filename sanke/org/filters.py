@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.params import SEARCH_LENGTH, search_text
+from sanke.org.choices import GradeNumber
 from sanke.org.models import ClassGroup, Classroom, Person, Region, School
 
 
@@ -53,6 +54,8 @@ class SchoolFilter(SearchFilterSet):
 
 class ClassGroupFilter(SearchFilterSet):
     search_fields = ("name", "school__name")
+    # declared: across the relation django-filter would join two verbose names into "年级 年级"
+    grade__number = django_filters.ChoiceFilter(label=_("Grade"), choices=GradeNumber.choices)
 
     class Meta:
         model = ClassGroup

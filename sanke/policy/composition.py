@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from sanke.core.composition import NavEntry, register_audit_labels, register_nav
+from sanke.core.composition import NavEntry, register_audit_actions, register_audit_labels, register_nav
 
 
 def register() -> None:
@@ -20,3 +20,5 @@ def register() -> None:
     )
     # the policy action kept the name it was first audited under
     register_audit_labels(40, ("supervision.policy", _("Policy changes")))
+    # its details are the Policy's own fields: the audit log reads them by the model's field names
+    register_audit_actions({"supervision.policy.updated": _("Policy targets changed")})
