@@ -222,3 +222,14 @@ def jobs_run_inline(monkeypatch):
     from sanke.core import import_jobs
 
     monkeypatch.setattr(import_jobs, "schedule", import_jobs.run_import_job)
+
+
+@pytest.fixture
+def import_worker(django_db_setup):
+    """A real Celery worker on the test database, for the tests that follow an import job end to end."""
+    from django.db import connection
+
+    from sanke.testing.worker import celery_worker_on
+
+    with celery_worker_on(connection.settings_dict["NAME"]) as process:
+        yield process

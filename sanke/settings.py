@@ -207,6 +207,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "sanke.sqlite3",
+            # WAL: readers never wait for the writer. One writer at a time holds the write lock, and a
+            # login writes (session, last login): a writer waits up to busy_timeout for it. Writes are
+            # kept short — imports check every row first and then write in bulk (10,000 roster rows hold
+            # the lock ~1.7 s, bench/imports.py) — so 5 s leaves a wide margin.
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"

@@ -20,7 +20,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -28,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sanke.celery import app as celery_app
 from sanke.core.middleware import RequestContext, current_request_context, request_context
 from sanke.core.models import ImportJob, ImportJobStatus
 from sanke.core.tabular_import import (
@@ -103,8 +103,8 @@ def schedule(job_id: int) -> None:
 
 
 def enqueue(job_id: int) -> None:
-    """Send the job's task to the worker (looked up by name: the task module imports this one)."""
-    current_app.tasks[TASK_NAME].delay(job_id)
+    """Send the job's task to the worker, by name (the task module imports this one)."""
+    celery_app.send_task(TASK_NAME, args=[job_id])
 
 
 def run_import_job(job_id: int) -> str:

@@ -5,6 +5,8 @@ One bad row → nothing imported; the fixed file → the rows appear on the clas
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -40,7 +42,7 @@ def roster(path, bad_phone: bool):
 
 
 def test_roster_import_with_a_bad_row_imports_nothing_until_fixed(
-    world, page_for, live_server, tmp_path, screenshot
+    world, page_for, live_server, tmp_path, screenshot, import_worker
 ):
     class_group = world.classes["longjing-5"]
     page = page_for("county_admin")
@@ -58,7 +60,8 @@ def test_roster_import_with_a_bad_row_imports_nothing_until_fixed(
     assert Person.objects.filter(class_group=class_group).count() == 0
     screenshot(page, "import-errors")
 
-    # the fixed file imports every row, with guardians
+    # the fixed file imports every row, with guardians (from the job page back to the import page)
+    page.click("text=导入其他文件")
     page.select_option("#id_kind", "students")
     page.set_input_files("#id_file", roster(tmp_path / "roster-fixed.xlsx", bad_phone=False))
     page.click("[data-testid=import-submit]")
@@ -86,3 +89,49 @@ def test_template_download_is_an_xlsx_with_the_expected_columns(world, page_for,
     download_info.value.save_as(path)
     header = [cell.value for cell in load_workbook(path).worksheets[0][1]]
     assert header[:3] == ["学校标识码*", "年级*", "班级名称*"] or header[0].startswith("学校标识码")
+
+
+def big_roster(path, rows: int) -> str:
+    """A roster of ``rows`` students of 三年级 (1)班 at the host school, saved as CSV (as Excel saves it)."""
+    import csv
+
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            writer.writerow(
+                ["2133012701", "3", "(1)班", f"P{i:07d}", f"学生{i}", "", "", f"家长{i}", f"135{i:08d}"]
+            )
+    return str(path)
+
+
+def test_a_large_roster_imports_in_the_background_with_progress(
+    world, page_for, live_server, tmp_path, screenshot, import_worker, browser
+):
+    """Issue 12: the clerk sees the progress bar move, reloads mid-way and still sees it, then the result;
+    another user logs in and browses meanwhile without an error."""
+    class_group = world.classes["host-31"]
+    page = page_for("county_admin")
+    page.goto(f"{live_server.url}/org/import/")
+    page.select_option("#id_kind", "students")
+    page.set_input_files("#id_file", big_roster(tmp_path / "名册.csv", 8000))
+    page.click("[data-testid=import-submit]")
+    # the job page: a progress bar that moves while the worker checks the rows
+    progress = page.get_by_test_id("import-progress")
+    expect(progress).to_be_visible()
+    expect(page.get_by_test_id("import-rows")).to_have_text(re.compile(r"已检查 [1-9][0-9]* / 8000 行"))
+    screenshot(page, "import-job-progress")
+    # a reload keeps it (the job lives on the server)
+    page.reload()
+    expect(page.get_by_test_id("import-job")).to_contain_text("名册.csv")
+    # another user logs in and browses meanwhile
+    other = page_for("school_admin")
+    other.goto(f"{live_server.url}/org/people/")
+    expect(other.locator("body")).not_to_contain_text("Server Error")
+    # the result, once the worker is through
+    expect(page.get_by_test_id("import-success")).to_contain_text("8000", timeout=120_000)
+    assert class_group.students.filter(number__startswith="P").count() == 8000
+    screenshot(page, "import-job-done")
+    # and the import page lists the job
+    page.click("text=导入其他文件")
+    expect(page.get_by_test_id("import-jobs")).to_contain_text("名册.csv")

@@ -334,3 +334,24 @@ def test_logins_never_fail_while_a_large_import_writes(world, county_admin, sett
     assert outcome["result"].ok and outcome["result"].created == 3000
     assert failures == []
     assert set(statuses) == {302}, statuses
+
+
+# --- end to end, with a real worker ----------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_file_is_imported_by_a_real_worker(world, county_admin, import_worker):
+    import time
+
+    client = Client()
+    client.force_login(county_admin)
+    response = submit(client, "teachers", xlsx_upload(TEACHER_HEADER, teacher_rows(25), name="教师.xlsx"))
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    deadline = time.monotonic() + 60
+    while not client.get(reverse("org:import_job_status", args=[job.pk])).json()["finished"]:
+        assert time.monotonic() < deadline, "the worker did not finish the job"
+        time.sleep(0.2)
+    job.refresh_from_db()
+    assert (job.status, job.created, job.stored_file) == ("done", 25, "")
+    assert Person.objects.filter(number__startswith="J0", school__code=HOST).count() == 25
+    page = client.get(response.url)
+    assert page.context["result"].created == 25

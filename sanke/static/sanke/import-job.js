@@ -11,6 +11,7 @@ if (card) {
   const phase = card.querySelector("[data-phase]");
   const rows = card.querySelector("[data-rows]");
   const left = card.querySelector("[data-left]");
+  const badge = document.querySelector("[data-job-badge]");
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 
   const duration = (seconds) =>
@@ -25,6 +26,10 @@ if (card) {
     }
     const key = status.status === "queued" ? "queued" : status.phase || "reading";
     phase.textContent = texts[key] || texts.reading;
+    if (badge && status.status === "running") {
+      badge.textContent = texts.running;
+      badge.className = "badge bg-blue-lt";
+    }
     bar.max = Math.max(status.rows_total, 1);
     bar.value = status.rows_done;
     rows.textContent = fill(texts.rows, { done: status.rows_done, total: status.rows_total });
