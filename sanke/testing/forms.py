@@ -18,7 +18,14 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)  # field name → input type, "select", "textarea"
     buttons: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons: one is clicked
+    names: set[str] = field(default_factory=set)  # every field name, unchecked boxes included
+    choices: set[str] = field(default_factory=set)  # names of selects, checkboxes and radio buttons
+    options: dict[str, list[str]] = field(default_factory=dict)  # a select's option values, in order
     has_file: bool = False
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """What the browser sends when the first named button is pressed (or Enter in a field)."""
+        return self.fields + self.buttons[:1]
 
     def data(self, button: tuple[str, str] | None = None, *, fill: bool = False) -> dict[str, list[str]]:
         """What the browser sends when ``button`` is clicked; ``fill`` types a plausible value into every
@@ -26,7 +33,8 @@ class Form:
         values: dict[str, list[str]] = {}
         for name, value in self.fields:
             if fill and not value:
-                value = FILLERS.get(self.kinds.get(name, "text"), FILLERS["text"])
+                real = [v for v in self.options.get(name, []) if v]
+                value = real[0] if real else FILLERS.get(self.kinds.get(name, "text"), FILLERS["text"])
             values.setdefault(name, []).append(value)
         if button is not None:
             values.setdefault(button[0], []).append(button[1])
@@ -59,7 +67,7 @@ class _PageParser(HTMLParser):
         self.forms: list[Form] = []
         self.links: list[str] = []
         self._form: Form | None = None
-        self._select: tuple[str, list[tuple[str, bool]]] | None = None
+        self._select: tuple[str, list[tuple[str, bool]], bool] | None = None
         self._option: tuple[str | None, bool, list[str]] | None = None
         self._textarea: tuple[str, list[str]] | None = None
 
@@ -76,11 +84,14 @@ class _PageParser(HTMLParser):
             self.forms.append(self._form)
         elif self._form is None or "disabled" in a:
             return
-        elif tag == "input" and a.get("name"):
+        if a.get("name") and tag in ("input", "select", "textarea"):
+            self._form.names.add(a["name"])
+        if tag == "input" and a.get("name"):
             kind = a.get("type", "text").lower()
             if kind == "file":
                 self._form.has_file = True
             elif kind in {"checkbox", "radio"}:
+                self._form.choices.add(a["name"])
                 if "checked" in a:
                     self._form.fields.append((a["name"], a.get("value", "on")))
             elif kind in {"submit", "image"}:
@@ -91,7 +102,8 @@ class _PageParser(HTMLParser):
         elif tag == "button" and a.get("name") and a.get("type", "submit") == "submit":
             self._form.buttons.append((a["name"], a.get("value", "")))
         elif tag == "select" and a.get("name"):
-            self._select = (a["name"], [])
+            self._form.choices.add(a["name"])
+            self._select = (a["name"], [], "multiple" in a)
         elif tag == "option" and self._select is not None:
             self._option = (a.get("value"), "selected" in a, [])
         elif tag == "textarea" and a.get("name"):
@@ -109,15 +121,17 @@ class _PageParser(HTMLParser):
             self._select[1].append((value if value is not None else "".join(text).strip(), selected))
             self._option = None
         elif tag == "select" and self._select is not None and self._form is not None:
-            name, options = self._select
+            name, options, multiple = self._select
             chosen = [v for v, selected in options if selected]
-            if not chosen:  # what a user picks first: the first real option
-                chosen = [v for v, _ in options if v][:1]
+            if not multiple:  # one value: the selected one, else the first option (as a browser sends)
+                chosen = chosen[:1] or [v for v, _ in options][:1]
             self._form.fields.extend((name, value) for value in chosen)
+            self._form.options[name] = [v for v, _ in options]
             self._form.kinds[name] = "select"
             self._select = None
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            self._form.fields.append((self._textarea[0], "".join(self._textarea[1])))
+            # browsers drop the newline that follows <textarea>
+            self._form.fields.append((self._textarea[0], "".join(self._textarea[1]).removeprefix("\n")))
             self._form.kinds[self._textarea[0]] = "textarea"
             self._textarea = None
         elif tag == "form":

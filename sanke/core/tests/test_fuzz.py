@@ -24,8 +24,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
@@ -37,6 +36,7 @@ from django.utils.datastructures import MultiValueDict
 from sanke.core.params import parse_int, parse_iso_date, search_text
 from sanke.core.tests.test_scope import DELETE_KINDS, SKIPPED_PREFIXES, all_routes, model_for
 from sanke.org.models import Grade, School
+from sanke.testing.forms import Form, read_page
 
 HOSTILE_VALUES = [
     "9999-12-31",
@@ -82,102 +82,6 @@ SKIPPED_NAMES = {
 }
 # Fields that hold no user data: the CSRF token (the test client does not check it).
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
-
-
-@dataclass
-class Form:
-    method: str
-    action: str
-    fields: list[tuple[str, str]] = field(default_factory=list)  # (name, rendered value), repeated names kept
-    choices: set[str] = field(default_factory=set)  # names of selects, checkboxes and radio buttons
-    names: set[str] = field(default_factory=set)  # every field name, unchecked boxes included
-    has_file: bool = False
-
-
-class FormParser(HTMLParser):
-    """The forms of a page with the values a browser would send (checked boxes, selected options)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[Form] = []
-        self._form: Form | None = None
-        self._select: str | None = None
-        self._select_value: str | None = None
-        self._select_first: str | None = None
-        self._select_multiple = False
-        self._textarea: str | None = None
-        self._text: list[str] = []
-        self._submitted = False
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v or "") for k, v in attrs}
-        if tag == "form":
-            self._form = Form(a.get("method", "get").lower(), a.get("action", ""))
-            self.forms.append(self._form)
-            self._submitted = False
-            return
-        form = self._form
-        if form is None or "disabled" in a:
-            return
-        name = a.get("name")
-        if name and tag in ("input", "select", "textarea"):
-            form.names.add(name)
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            if kind == "file":
-                form.has_file = True
-            elif kind in ("checkbox", "radio"):
-                form.choices.add(name)
-                if "checked" in a:
-                    form.fields.append((name, a.get("value", "on")))
-            elif kind in ("submit", "button", "image"):
-                if not self._submitted:  # the first named button is the one pressed
-                    form.fields.append((name, a.get("value", "")))
-                    self._submitted = True
-            else:
-                form.fields.append((name, a.get("value", "")))
-        elif tag == "button" and name and a.get("type", "submit") == "submit" and not self._submitted:
-            form.fields.append((name, a.get("value", "")))
-            self._submitted = True
-        elif tag == "select" and name:
-            form.choices.add(name)
-            self._select, self._select_value, self._select_first = name, None, None
-            self._select_multiple = "multiple" in a
-        elif tag == "option" and self._select is not None:
-            value = a.get("value", "")
-            if self._select_first is None:
-                self._select_first = value
-            if "selected" in a:
-                if self._select_multiple:
-                    form.fields.append((self._select, value))
-                    self._select_value = value
-                elif self._select_value is None:
-                    self._select_value = value
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            if not self._select_multiple:
-                value = self._select_value if self._select_value is not None else self._select_first
-                if value is not None:
-                    self._form.fields.append((self._select, value))
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            self._form.fields.append((self._textarea, "".join(self._text).lstrip("\n")))
-            self._textarea = None
-
-
-def forms_of(html: str) -> list[Form]:
-    parser = FormParser()
-    parser.feed(html)
-    return parser.forms
 
 
 def visible_object(model, user):
@@ -259,7 +163,7 @@ class Fuzz:
             return
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             return
-        forms = forms_of(response.content.decode())
+        forms = read_page(url, response.content.decode())[0]
         candidates, choices = set(KNOWN_PARAMS), set()
         for form in forms:
             if form.method == "get":
@@ -283,8 +187,7 @@ class Fuzz:
         return reads & candidates
 
     def post_form(self, page_url: str, form: Form) -> None:
-        action = urljoin(page_url, form.action) if form.action else page_url
-        path = urlsplit(action).path
+        path = urlsplit(form.action).path
         if path.lstrip("/").startswith(SKIPPED_PREFIXES) or form.has_file:
             return
         try:
@@ -295,10 +198,10 @@ class Fuzz:
         if view_name in SKIPPED_NAMES or key in self.seen_forms:
             return
         self.seen_forms.add(key)
-        self.send("post", path, form.fields)
+        self.send("post", path, form.pairs())
         for name in representatives(form.names - SKIPPED_FIELDS):
             for value in values_for(name, form.choices):
-                data = [(n, v) for n, v in form.fields if n != name] + [(name, value)]
+                data = [(n, v) for n, v in form.pairs() if n != name] + [(name, value)]
                 self.send("post", path, data, (name, value))
 
 
