@@ -347,9 +347,10 @@ def do_pair_terminal(code: str) -> User | None:
     from django.utils import timezone
 
     from sanke.accounts.models import TerminalPairing
+    from sanke.core.text import normalize_text
 
-    code = (code or "").strip()
-    if not (len(code) == 6 and code.isdigit()):
+    code = normalize_text(code)  # a Chinese input method types "１２３４５６"
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     now = timezone.now()
     with transaction.atomic():

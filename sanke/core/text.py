@@ -17,10 +17,11 @@ from django import forms
 
 
 def normalize_text(value) -> str:
-    """``value`` in NFKC with surrounding whitespace removed ("２１３３ " → "2133", "（１）班" → "(1)班")."""
+    """``value`` in NFKC with surrounding whitespace removed ("２１３３ " → "2133", "（１）班" → "(1)班"),
+    and the decimal digits NFKC keeps (Arabic-Indic "٣", Devanagari…) in ASCII too."""
     if value is None:
         return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return fold_digits(unicodedata.normalize("NFKC", str(value)))
 
 
 class NormalizedCharField(forms.CharField):

@@ -131,7 +131,7 @@ class MaskedInput(forms.TextInput):
         return None
 
 
-class StoredSecretField(forms.CharField):
+class StoredSecretField(NormalizedCharField):
     """Empty input means "unchanged", so re-saving a person doesn't count as changing their ID number."""
 
     def has_changed(self, initial, data) -> bool:
@@ -153,7 +153,12 @@ class PersonForm(forms.ModelForm):
             "phone",
         ]
         widgets = {"national_id": forms.TextInput(), "phone": forms.TextInput()}
-        field_classes = {"number": NormalizedCharField}  # staff / student numbers typed full-width
+        # staff / student numbers, ID card and mobile numbers typed full-width: "１３８…" is 138…
+        field_classes = {
+            "number": NormalizedCharField,
+            "national_id": NormalizedCharField,
+            "phone": NormalizedCharField,
+        }
 
     def __init__(self, *args, school: School, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,7 +56,7 @@ def janus_config(
         )
     if dest == templates.resolve():
         raise ValueError(f"write the configuration to a folder of its own, not to {templates}")
-    if not re.fullmatch(r"\d+-\d+", rtp_range):
+    if not re.fullmatch(r"[0-9]+-[0-9]+", rtp_range):
         raise ValueError(f"rtp_range must look like 20000-20999, not {rtp_range!r}")
     dest.mkdir(mode=0o700, parents=True, exist_ok=True)
     dest.chmod(0o700)  # it holds the token secret and the admin key: for the platform's account only

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanke.core.text import normalize_text
 from sanke.org.choices import PersonKind
 from sanke.timetable.choices import DayKind, Weekday
 from sanke.timetable.imports import parse_weekday
@@ -21,7 +22,7 @@ from sanke.timetable.models import CalendarDay, Period, Term, TimetableEntry
 NOTE_LENGTH = CalendarDay._meta.get_field("note").max_length
 MAX_RANGE_DAYS = 366
 
-_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE_RE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 # "2026-10-01", "2026-10-01~2026-10-07" (also ～, 至, –, — or " - "), then an optional note
 _HOLIDAY_RE = re.compile(
     r"(?P<first>[^\s~～至–—]+)"
@@ -33,7 +34,7 @@ _MAKEUP_RE = re.compile(r"(?P<date>\S+)(?:\s+(?P<weekday>\S+))?(?:\s+(?P<note>.*
 
 def parse_date(text: str) -> dt.date | None:
     """A date written as 2026-10-01, 2026/10/01, 2026.10.01 or 2026年10月1日; None if it is none."""
-    match = _DATE_RE.fullmatch(text.strip())
+    match = _DATE_RE.fullmatch(normalize_text(text))  # "２０２６－１０－０１" as typed full-width
     if not match:
         return None
     try:
