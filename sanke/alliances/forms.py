@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanke.accounts.models import User
 from sanke.alliances.models import Alliance
-from sanke.core.params import SafeModelMultipleChoiceField
+from sanke.core.params import PlausibleDateField, SafeModelMultipleChoiceField
 from sanke.core.scoping import CHANGE
 from sanke.org.models import Region, School
 
@@ -35,6 +35,7 @@ class AllianceForm(forms.ModelForm):
             "term_start": forms.DateInput(attrs={"type": "date"}),
             "term_end": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"term_start": PlausibleDateField, "term_end": PlausibleDateField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

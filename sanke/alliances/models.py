@@ -11,7 +11,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.models import TimeStampedModel
+from sanke.core.params import EARLIEST_DATE, LATEST_DATE
 from sanke.core.scoping import VIEW, ScopedQuerySet
+
+# An alliance runs for a term, at most a school year: its series become lessons on every day in between.
+MAX_ALLIANCE_DAYS = 366
 
 
 class AllianceKind(models.TextChoices):
@@ -84,8 +88,21 @@ class Alliance(TimeStampedModel):
         return School.objects.filter(alliance_memberships__alliance=self).order_by("code")
 
     def clean(self) -> None:
+        """The term lies in a real school year: a typo such as 2999-12-31 would otherwise turn each weekly
+        series into thousands of lessons when it is accepted."""
+        errors = {}
+        for name in ("term_start", "term_end"):
+            value = getattr(self, name)
+            if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+                errors[name] = _("Enter a date between 2000 and 2100.")
+        if errors:
+            raise ValidationError(errors)
         if self.term_start and self.term_end and self.term_end < self.term_start:
             raise ValidationError({"term_end": _("The last day is before the first day.")})
+        if self.term_start and self.term_end and (self.term_end - self.term_start).days >= MAX_ALLIANCE_DAYS:
+            raise ValidationError(
+                {"term_end": _("An alliance's term lasts at most one school year; check the last day.")}
+            )
         if (
             self.host_school_id
             and self.region_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +21,12 @@ POLICY_FIELDS = (
     "workload_coefficient",
     "screen_time_limit_minutes",
 )
+
+
+# What a bureau clerk is told when a target lies outside what the programme can mean.
+TERM_LESSONS_MESSAGE = _("Enter 0 to 200 lessons a term.")
+COEFFICIENT_MESSAGE = _("Enter a coefficient from 0.1 to 10, e.g. 1.5 (one online lesson counts as 1.5).")
+SCREEN_TIME_MESSAGE = _("Enter 1 to 120 minutes.")
 
 
 class PolicyQuerySet(ScopedQuerySet):
@@ -55,26 +63,26 @@ class Policy(TimeStampedModel):
         _("sync lessons per week per end"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(40)],
+        validators=[MaxValueValidator(40, message=_("Enter 0 to 40 lessons a week."))],
         help_text=_("Delivery-classroom lessons each host and each receiving end should have every week."),
     )
     online_lessons_province_level = models.PositiveSmallIntegerField(
         _("online lessons per term, province-level master teacher"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(200)],
+        validators=[MaxValueValidator(200, message=TERM_LESSONS_MESSAGE)],
     )
     online_lessons_city_level = models.PositiveSmallIntegerField(
         _("online lessons per term, city-level master teacher"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(200)],
+        validators=[MaxValueValidator(200, message=TERM_LESSONS_MESSAGE)],
     )
     online_lessons_county_level = models.PositiveSmallIntegerField(
         _("online lessons per term, county-level master teacher"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(200)],
+        validators=[MaxValueValidator(200, message=TERM_LESSONS_MESSAGE)],
     )
     workload_coefficient = models.DecimalField(
         _("workload coefficient of an online lesson"),
@@ -82,14 +90,21 @@ class Policy(TimeStampedModel):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        # 0 would make online lessons count for nothing in a teacher's workload
+        validators=[
+            MinValueValidator(Decimal("0.1"), message=COEFFICIENT_MESSAGE),
+            MaxValueValidator(10, message=COEFFICIENT_MESSAGE),
+        ],
         help_text=_("How many offline lessons one online lesson counts as in a teacher's workload."),
     )
     screen_time_limit_minutes = models.PositiveSmallIntegerField(
         _("continuous screen-time limit (minutes)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        validators=[
+            MinValueValidator(1, message=SCREEN_TIME_MESSAGE),
+            MaxValueValidator(120, message=SCREEN_TIME_MESSAGE),
+        ],
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
