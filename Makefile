@@ -24,7 +24,7 @@ run: install
 		janus_dir="$${SANKE_VAR_DIR:-var}/janus"; \
 		$(BIN)/python manage.py janus_config "$$janus_dir" -v0 --http-port $(JANUS_HTTP_PORT) \
 			--ws-port $(JANUS_WS_PORT) --rtp-range $(JANUS_RTP_PORTS) || exit 1; \
-		{ cat Procfile; echo "janus: janus -F \"$$janus_dir\" -C \"$$janus_dir/janus.jcfg\" -o -d 2"; } \
+		umask 077; { cat Procfile; echo "janus: janus -F \"$$janus_dir\" -C \"$$janus_dir/janus.jcfg\" -o -d 2"; } \
 			> "$$janus_dir/Procfile" || exit 1; \
 		echo "Live lessons: Janus media server on 127.0.0.1:$(JANUS_HTTP_PORT) (WebSocket $(JANUS_WS_PORT))"; \
 		export SANKE_JANUS_URL=http://127.0.0.1:$(JANUS_HTTP_PORT)/janus; \
