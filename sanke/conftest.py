@@ -94,6 +94,19 @@ def _empty_process_caches():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language (Chinese). A request through the test client activates the
+    language it negotiated (an English cookie, say) in the thread and leaves it active after the response,
+    so code a later test calls directly would otherwise speak the previous test's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def pinned_clock(request, monkeypatch):
     """The moment of ``@pytest.mark.clock("YYYY-MM-DD HH:MM")`` (school time), or None without the mark."""
     marker = request.node.get_closest_marker("clock")
