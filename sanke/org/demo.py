@@ -6,6 +6,7 @@ exercises validation and the audit log.
 
 from __future__ import annotations
 
+from sanke.core.audit import record_audit
 from sanke.core.composition import DemoStep, DemoWorld, register_demo_step
 from sanke.org.actions import (
     do_link_guardian,
@@ -215,6 +216,46 @@ def build_organisation(w: DemoWorld) -> None:
     parent = _person(w, "guardian", longjing, PersonKind.GUARDIAN, "李建国", phone="13900000001")
     do_link_guardian(parent, w.people["student1"], acting_user=None)
     _person(w, "outsider", other, PersonKind.TEACHER, "孙丽", "T9001", subjects="数学")
+
+
+# --- bulk writers for generated worlds (sanke/site/county.py) ---------------------------------------------
+# A county holds thousands of classrooms and pieces of equipment; saving each through ``do_save_*`` costs
+# a validation, a save and an audit row apiece. These check every object with the model's own rules, as
+# the actions do, then write them with bulk inserts and record one audit row per call.
+
+
+def bulk_save_classrooms(rooms: list[tuple[Classroom, list[Equipment]]], *, acting_user) -> list[Classroom]:
+    """Create classrooms with their equipment (model rules checked; one audit row per school)."""
+    if not rooms:
+        return []
+    classrooms = [classroom for classroom, _kit in rooms]
+    for classroom in classrooms:
+        classroom.full_clean(validate_unique=False, validate_constraints=False)
+    Classroom.objects.bulk_create(classrooms, batch_size=500)
+    equipment = []
+    for classroom, kit in rooms:
+        for item in kit:
+            item.classroom = classroom
+            item.full_clean(exclude=["classroom"])
+            equipment.append(item)
+    Equipment.objects.bulk_create(equipment, batch_size=500)
+    first_of: dict[int, Classroom] = {}
+    counts: dict[int, int] = {}
+    for classroom in classrooms:
+        first_of.setdefault(classroom.school_id, classroom)
+        counts[classroom.school_id] = counts.get(classroom.school_id, 0) + 1
+    for school_id, classroom in first_of.items():
+        record_audit(acting_user, "org.classroom.created", classroom, changes={"rows": counts[school_id]})
+    return classrooms
+
+
+def bulk_link_accounts(pairs: list[tuple[Person, object]]) -> None:
+    """Link login accounts to their people (as ``do_link_account`` does, many at once; the caller audits)."""
+    for person, user in pairs:
+        if person.user_id:
+            raise ValueError(f"{person} already has a login account")
+        person.user = user  # type: ignore[assignment]
+    Person.objects.bulk_update([person for person, _user in pairs], ["user"], batch_size=500)
 
 
 def register() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sanke.core.audit import record_audit
 from sanke.core.composition import DemoStep, DemoWorld, register_demo_step
 from sanke.timetable.actions import (
     do_accept_proposals,
@@ -15,8 +16,8 @@ from sanke.timetable.actions import (
     do_schedule_series,
     do_set_period_grid,
 )
-from sanke.timetable.choices import DayKind
-from sanke.timetable.models import CalendarDay, Period, SyncSeries, Term, TimetableEntry
+from sanke.timetable.choices import DayKind, LessonStatus
+from sanke.timetable.models import CalendarDay, Lesson, Period, SyncSeries, Term, TimetableEntry
 from sanke.timetable.scheduling.solver import Weights
 
 # Bell times differ between schools: a sync lesson needs 40 shared minutes on the clock.
@@ -120,6 +121,39 @@ def build_series(w: DemoWorld) -> None:
         [w.classes["central-4"]],
         acting_user=None,
     )
+
+
+# --- a term already under way, for generated worlds (sanke/site/county.py) --------------------------------
+def settle_past_lessons(
+    series_ids, accepted_at, *, ended=(), missed=(), cancelled: dict | None = None, acting_user=None
+) -> None:
+    """Give a generated term its past: the series were accepted at ``accepted_at`` (the term's start),
+    and the past lessons ended, were missed or were cancelled (``cancelled``: lesson id → reason).
+
+    What ``do_mark_lesson_*`` and ``do_cancel_lesson`` do one lesson at a time, for thousands of lessons
+    at once (a conditional update per status on scheduled lessons); one audit row says how many.
+    """
+    SyncSeries.objects.filter(pk__in=list(series_ids)).update(accepted_at=accepted_at)
+    scheduled = Lesson.objects.filter(status=LessonStatus.SCHEDULED)
+    for status, ids in ((LessonStatus.ENDED, list(ended)), (LessonStatus.MISSED, list(missed))):
+        for start in range(0, len(ids), 500):
+            scheduled.filter(pk__in=ids[start : start + 500]).update(status=status)
+    by_reason: dict[str, list[int]] = {}
+    for lesson_id, reason in (cancelled or {}).items():
+        by_reason.setdefault(reason.strip()[:200], []).append(lesson_id)
+    for reason, ids in by_reason.items():
+        for start in range(0, len(ids), 500):
+            scheduled.filter(pk__in=ids[start : start + 500]).update(
+                status=LessonStatus.CANCELLED, cancel_reason=reason
+            )
+    first = Lesson.objects.filter(series_id__in=list(series_ids)).first()
+    if first is not None:
+        record_audit(
+            acting_user,
+            "timetable.lesson.cancelled",
+            first.series.alliance,
+            changes={"rows": len(cancelled or {})},
+        )
 
 
 def register() -> None:
