@@ -13,10 +13,14 @@ JANUS_HTTP_PORT ?= 8288
 JANUS_WS_PORT ?= 8289
 JANUS_RTP_PORTS ?= 20000-20999
 
+# Web processes of `make run`: one per core of a laptop. Under ASGI a process runs its synchronous views in
+# threads that share one interpreter lock, so one process uses one core; with several, the channel layer
+# crosses between them through Unix sockets under var/ (docs/decisions/0015-several-web-processes.md).
+run: export SANKE_WEB_WORKERS ?= 2
 run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo --if-empty
-	@echo "Sanke is starting on http://$${SANKE_HOST:-127.0.0.1}:$${SANKE_PORT:-8000}  (Ctrl-C stops everything)"
+	@echo "Sanke is starting on http://$${SANKE_HOST:-127.0.0.1}:$${SANKE_PORT:-8000} with $$SANKE_WEB_WORKERS web processes  (Ctrl-C stops everything)"
 	@if [ -n "$${SANKE_JANUS_URL:-}" ]; then \
 		echo "Live lessons: the Janus media server at $$SANKE_JANUS_URL"; \
 		exec $(BIN)/honcho start -f Procfile; \

@@ -201,7 +201,10 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("SANKE_DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # No persistent connections: under ASGI each request runs its synchronous code in a thread of its own,
+    # and a connection kept per thread outlives the thread: several workers under load reached PostgreSQL's
+    # max_connections ("too many clients", bench/pages.py). Django's documentation says the same for ASGI.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 else:
     DATABASES = {
         "default": {
@@ -239,6 +242,15 @@ if REDIS_URL:
             # reconnect of classrooms reaches that); the core layer's inbox drops messages past 100.
             "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000}]}
             | ({"capacity": 1000} if CHANNEL_LAYER_KIND == "core" else {}),
+        }
+    }
+elif env_int("SANKE_WEB_WORKERS", 1) > 1:
+    # Several web processes without Redis (`make run`): group messages cross between the processes of
+    # this machine through Unix sockets in the var directory (docs/decisions/0015-several-web-processes.md).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "sanke.core.socket_layer.UnixSocketChannelLayer",
+            "CONFIG": {"directory": str(VAR_DIR / "channels")},
         }
     }
 else:
