@@ -22,7 +22,7 @@ from sanke.accounts import actions
 from sanke.accounts.choices import Role
 from sanke.accounts.forms import CreateAccountForm, GrantRoleForm, LoginForm, NewAccountForm
 from sanke.accounts.models import RoleAssignment, User
-from sanke.accounts.selectors import locked_usernames, users_managed_by
+from sanke.accounts.selectors import accounts_managed_by, locked_usernames
 from sanke.core import throttle
 from sanke.core.access import access_object, require
 from sanke.core.middleware import client_ip
@@ -173,8 +173,8 @@ def account_create(request):
 def account_list(request):
     """The accounts an admin looks after: lock state, last login, and the unlock/reset/disable actions."""
     require(scope_for(request.user).is_admin)
-    candidates = (
-        users_managed_by(request.user)
+    accounts = (
+        accounts_managed_by(request.user)
         .select_related("person__school__region")
         .prefetch_related(
             "role_assignments__region",
@@ -185,10 +185,16 @@ def account_list(request):
     )
     text = query_text(request, "q")
     if text:
-        candidates = candidates.filter(Q(username__icontains=text) | Q(display_name__icontains=text))
-    accounts = [user for user in candidates if actions.can_manage_account(request.user, user)]
-    locked = locked_usernames(user.username for user in accounts)
-    return list_page(request, "accounts/account_list.html", accounts, locked=locked, q=text)
+        accounts = accounts.filter(Q(username__icontains=text) | Q(display_name__icontains=text))
+    locked: set[str] = set()  # filled for the page shown, once it is known
+    return list_page(
+        request,
+        "accounts/account_list.html",
+        accounts,
+        on_page=lambda page: locked.update(locked_usernames(user.username for user in page.object_list)),
+        locked=locked,
+        q=text,
+    )
 
 
 ACCOUNT_ACTIONS = {"unlock", "reset_password", "disable", "enable"}

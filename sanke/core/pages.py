@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,28 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 PAGE_SIZE = 25
+
+
+def page_of(request, queryset):
+    """The page of ``queryset`` that ``?page=`` asks for (the last one past the end, the first for
+    anything else): a page of ``PAGE_SIZE`` rows, so a list costs the same whatever its length."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """The first rows of a related set a detail page shows, and whether there are more (then the page
+    links to the whole list, paginated)."""
+
+    rows: list
+    more: bool
+
+
+def first_rows(queryset) -> FirstRows:
+    """At most ``PAGE_SIZE`` rows of ``queryset``, in one query (one row more tells whether it goes on):
+    a detail page costs the same whether its school has 5 classes or 500."""
+    rows = list(queryset[: PAGE_SIZE + 1])
+    return FirstRows(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
 
 
 def list_page(request, template: str, queryset, filterset_class=None, *, on_page=None, **context):
@@ -22,7 +45,7 @@ def list_page(request, template: str, queryset, filterset_class=None, *, on_page
     if filterset_class is not None:
         filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
         queryset = filterset.qs
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     if on_page is not None:
         on_page(page)
     query = request.GET.copy()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.params import SEARCH_LENGTH, search_text
 from sanke.org.choices import GradeNumber
 from sanke.org.models import ClassGroup, Classroom, Person, Region, School
+
+CHOICE_LABEL_RELATIONS = {ClassGroup: ("grade",), Classroom: ("school",)}
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -24,7 +27,10 @@ class SearchFilterSet(django_filters.FilterSet):
         for flt in self.filters.values():
             model = getattr(getattr(flt, "queryset", None), "model", None)
             if model is not None:
-                flt.queryset = model.objects.visible_to(user) if user is not None else model.objects.none()
+                visible = model.objects.visible_to(user) if user is not None else model.objects.none()
+                # what each option's label reads (a class's grade, a classroom's school): one query, not one
+                # per option
+                flt.queryset = visible.select_related(*CHOICE_LABEL_RELATIONS.get(model, ()))
 
     def search(self, queryset, name, value):
         query = Q()
@@ -44,6 +50,10 @@ class RegionFilter(SearchFilterSet):
 class SchoolFilter(SearchFilterSet):
     search_fields = ("name", "code")
     region = django_filters.CharFilter(label=_("Division code"), method="in_region")
+    # the teaching points of one central school (the "show all" link of a school page), not a visible filter
+    central_school = django_filters.ModelChoiceFilter(
+        label=_("Central school"), queryset=School.objects.none(), widget=forms.HiddenInput
+    )
 
     class Meta:
         model = School

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sanke.core.access import access_object, require
 from sanke.core.audit import form_changes
-from sanke.core.pages import form_page, list_page
+from sanke.core.pages import first_rows, form_page, list_page, page_of
 from sanke.core.scoping import Scope, scope_for
 from sanke.org import actions, filters, forms
 from sanke.org.choices import PersonKind, RegionLevel
@@ -111,15 +111,24 @@ def region_detail(request, pk):
     _staff(request)
     region = access_object(Region, request.user, pk)
     scope = scope_for(request.user)
-    children = Region.objects.visible_to(request.user).filter(parent=region)
-    schools = School.objects.visible_to(request.user).filter(region=region).select_related("central_school")
+    children = Region.objects.visible_to(request.user).filter(parent=region).order_by("code")
+    schools = (
+        School.objects.visible_to(request.user)
+        .filter(region=region)
+        .select_related("central_school")
+        .order_by("code")
+    )
     return render(
         request,
         "org/region_detail.html",
         {
             "region": region,
-            "children": children,
-            "schools": schools,
+            "children": first_rows(children),
+            "schools": first_rows(schools),
+            "more_urls": {
+                "children": f"{reverse('org:region_list')}?q={region.prefix}",
+                "schools": f"{reverse('org:school_list')}?region={region.code}",
+            },
             "can_manage": scope.can_manage_region(region),
         },
     )
@@ -185,11 +194,18 @@ def school_detail(request, pk):
             "can_manage": scope.can_manage_school(school),
             "can_manage_equipment": scope.can_manage_equipment(school),
             "grades": school.grades.annotate(class_count=Count("class_groups")),
-            "class_groups": school.class_groups.select_related("grade", "head_teacher").annotate(
-                student_count=Count("students")
+            "class_groups": first_rows(
+                school.class_groups.select_related("grade", "head_teacher")
+                .annotate(student_count=Count("students"))
+                .order_by("grade__number", "name")
             ),
-            "classrooms": school.classrooms.select_related("home_class__grade"),
-            "teaching_points": school.teaching_points.all(),
+            "classrooms": first_rows(school.classrooms.select_related("home_class__grade").order_by("name")),
+            "teaching_points": first_rows(school.teaching_points.order_by("code")),
+            "more_urls": {
+                "teaching_points": f"{reverse('org:school_list')}?central_school={school.pk}",
+                "class_groups": f"{reverse('org:class_list')}?school={school.pk}",
+                "classrooms": f"{reverse('org:classroom_list')}?school={school.pk}",
+            },
             "teacher_count": school.people.filter(kind=PersonKind.TEACHER).count(),
             "student_count": school.people.filter(kind=PersonKind.STUDENT).count(),
         },
@@ -240,14 +256,18 @@ def class_detail(request, pk):
         pk,
         queryset=ClassGroup.objects.select_related("school__region", "grade", "head_teacher"),
     )
-    students = class_group.students.order_by("number", "name").prefetch_related("guardians")
+    # a page of the roster: its guardians' phones are decrypted for the rows shown, not the whole class
+    students = page_of(request, class_group.students.order_by("number", "name").prefetch_related("guardians"))
     actions.do_audit_personal_data_view(class_group, acting_user=request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "org/class_detail.html",
         {
             "class_group": class_group,
-            "students": students,
+            "page_obj": students,
+            "query": query.urlencode(),
             "can_manage": scope_for(request.user).can_manage_school(class_group.school),
         },
     )
