@@ -496,7 +496,8 @@ class CountyBuilder:
 
         for planned in self.plan:
             school = self.schools[planned.code]
-            studios = {"host": 2, "central": 1, "junior": 1}.get(planned.role, 0)
+            # a strong school runs several delivery studios, a town central school two
+            studios = {"host": 4, "central": 2, "junior": 1}.get(planned.role, 0)
             for n in range(1, studios + 1):
                 room = Classroom(
                     school=school,
