@@ -12,8 +12,8 @@ is delivered locally and also sent, as one msgpack datagram, to every other sock
 delivers it to its own members of the group (if it has none, it drops it). Datagrams between local
 processes are reliable and keep their order per sender, like channels-redis' pub/sub layer. Direct
 sends to one channel stay in the process (nothing in Sanke sends to another process's channel). The
-directory is private to the installation's user (0700); a socket left by a killed process is removed
-on the first send that finds nobody listening.
+directory is private to the installation's user (0700); a socket left by a process that is gone is
+removed when a process binds its own, or by the first send that finds nobody listening.
 """
 
 from __future__ import annotations
@@ -59,6 +59,16 @@ def socket_directory(wanted: Path) -> Path:
     return wanted
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class UnixSocketChannelLayer(InMemoryChannelLayer):
     """In-memory per process; group messages also reach the other processes that share ``directory``."""
 
@@ -82,6 +92,7 @@ class UnixSocketChannelLayer(InMemoryChannelLayer):
             path = self.directory / f"{os.getpid()}-{secrets.token_hex(4)}.sock"
             receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
+            self._forget_the_dead()
             receiver.bind(str(path))
             receiver.setblocking(False)
             self._receiver, self._receiver_path, self._receiver_loop = receiver, path, None
@@ -93,6 +104,13 @@ class UnixSocketChannelLayer(InMemoryChannelLayer):
                 old.remove_reader(self._receiver.fileno())
             loop.add_reader(self._receiver.fileno(), self._on_readable)
             self._receiver_loop = loop
+
+    def _forget_the_dead(self) -> None:
+        """Remove the sockets of processes that are gone (uvicorn workers end by ``os._exit``: no atexit)."""
+        for entry in self._peers():
+            pid = entry.name.split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                self._unlink(entry)
 
     @staticmethod
     def _unlink(path: Path) -> None:
