@@ -224,25 +224,31 @@ def screenshot():
     return take
 
 
-# --- import jobs -----------------------------------------------------------------------------------------
+# --- background jobs (imports, co-scheduling) ---------------------------------------------------------
 @pytest.fixture
 def jobs_run_inline(monkeypatch):
-    """Import jobs run at once inside the request that submits them, as the worker would run them.
+    """Background jobs run at once inside the request that submits them, as the worker would run them.
 
-    The import page queues a Celery job after its transaction commits; a test's transaction never
-    commits, so without this the job would wait forever. The job page then shows the result.
+    Pages queue a Celery job after their transaction commits; a test's transaction never commits, so
+    without this the job would wait forever. The job page then shows the result.
     """
-    from sanke.core import import_jobs
+    from sanke.core import jobs
 
-    monkeypatch.setattr(import_jobs, "schedule", import_jobs.run_import_job)
+    monkeypatch.setattr(jobs, "schedule", jobs.run_now)
 
 
 @pytest.fixture
-def import_worker(django_db_setup):
-    """A real Celery worker on the test database, for the tests that follow an import job end to end."""
+def job_worker(django_db_setup):
+    """A real Celery worker on the test database, for the tests that follow a job end to end."""
     from django.db import connection
 
     from sanke.testing.worker import celery_worker_on
 
     with celery_worker_on(connection.settings_dict["NAME"]) as process:
         yield process
+
+
+@pytest.fixture
+def import_worker(job_worker):
+    """The import tests' name for ``job_worker``."""
+    return job_worker

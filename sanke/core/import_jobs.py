@@ -9,7 +9,8 @@ the job's status and shows the result when it is there.
 A job is retry-safe: tasks are acknowledged late, so a task whose worker died runs again. The job is
 claimed with a conditional update (queued or running → running), and it is marked done inside the
 import's write transaction with another (running → done): a second run finds it done and rolls back,
-so a file is never imported twice. The stored file is removed when the job has finished.
+so a file is never imported twice. The stored file is removed when the job has finished. Queueing,
+claiming, progress and status are the background-job kernel's (``sanke.core.jobs``).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sanke.celery import app as celery_app
-from sanke.core.middleware import RequestContext, current_request_context, request_context
+from sanke.core import jobs
+from sanke.core.jobs import job_status  # noqa: F401  (the import pages' status, as before)
+from sanke.core.middleware import request_context
 from sanke.core.models import ImportJob, ImportJobStatus
 from sanke.core.tabular_import import (
     IMPORT_KINDS,
@@ -42,7 +43,6 @@ from sanke.core.tabular_import import (
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "core.run_import_job"
-ACTIVE = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
 
 
 def import_dir() -> Path:
@@ -79,32 +79,18 @@ def do_submit_import(
     job besides its submitter, as for audit rows."""
     if kind_key not in IMPORT_KINDS:
         raise ValueError(f"unknown import kind {kind_key!r}")
-    context = current_request_context()
     region_code, school = placement
     job = ImportJob.objects.create(
-        submitted_by=acting_user if getattr(acting_user, "pk", None) else None,
         kind=kind_key,
         audit_action=audit_action,
         file_name=(getattr(uploaded, "name", "") or "")[:255],
         stored_file=_store(uploaded),
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        ip_address=context.ip_address if context else None,
-        user_agent=context.user_agent if context else "",
         region_code=region_code,
         school=school,
+        **jobs.submitter_fields(acting_user),
     )
-    schedule(job.pk)
+    jobs.schedule(TASK_NAME, job.pk)
     return job
-
-
-def schedule(job_id: int) -> None:
-    """Queue the job once the submitting transaction commits (tests replace this to run it at once)."""
-    transaction.on_commit(lambda: enqueue(job_id))
-
-
-def enqueue(job_id: int) -> None:
-    """Send the job's task to the worker, by name (the task module imports this one)."""
-    celery_app.send_task(TASK_NAME, args=[job_id])
 
 
 def run_import_job(job_id: int) -> str:
@@ -112,22 +98,13 @@ def run_import_job(job_id: int) -> str:
 
     Returns the job's final status (or its status untouched when another run has it finished).
     """
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status__in=ACTIVE).update(
-        status=ImportJobStatus.RUNNING,
-        phase="reading",
-        started_at=now,
-        rows_done=0,
-        attempts=F("attempts") + 1,
-    )
-    job = ImportJob.objects.select_related("submitted_by").filter(pk=job_id).first()
-    if job is None or not claimed:
-        return job.status if job else "missing"
-    context = RequestContext(job.ip_address, job.user_agent)
-    with translation.override(job.language or settings.LANGUAGE_CODE), request_context(context):
+    job = jobs.claim(ImportJob, job_id, phase="reading")
+    if job is None:
+        return jobs.status_of(ImportJob, job_id)
+    with translation.override(jobs.language_of(job)), request_context(jobs.request_context_of(job)):
         try:
             result = _import(job)
-        except ImportAlreadyDone:
+        except (ImportAlreadyDone, jobs.JobAlreadyDone):
             return ImportJobStatus.DONE
         except ImportFileError as exc:
             _finish(job, ImportJobStatus.FAILED, message=str(exc))
@@ -145,7 +122,7 @@ def run_import_job(job_id: int) -> str:
             if not result.ok:
                 _finish(job, ImportJobStatus.FAILED, result=result)
     _remove_file(job)
-    return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).get()
+    return jobs.status_of(ImportJob, job_id)
 
 
 def _import(job: ImportJob) -> ImportResult:
@@ -155,24 +132,14 @@ def _import(job: ImportJob) -> ImportResult:
 
     def progress(done: int, total: int) -> None:
         # Every row checked: the write transaction comes next.
-        phase = "writing" if total and done == total else "checking"
-        ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
-            phase=phase, rows_done=done, rows_total=total
-        )
+        jobs.report(job, "writing" if total and done == total else "checking", done, total)
 
     def claim_write(rows: int) -> None:
         # Inside the write transaction: rolled back with it if the write fails.
-        finished = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
-            status=ImportJobStatus.DONE,
-            phase="",
-            created=rows,
-            rows_done=F("rows_total"),
-            errors=[],
-            message="",
-            finished_at=timezone.now(),
-        )
-        if not finished:
-            raise ImportAlreadyDone
+        try:
+            jobs.mark_done(job, created=rows, rows_done=F("rows_total"), errors=[])
+        except jobs.JobAlreadyDone as exc:
+            raise ImportAlreadyDone from exc
 
     with path.open("rb") as handle:
         result = run_import(
@@ -188,13 +155,12 @@ def _import(job: ImportJob) -> ImportResult:
 
 def _finish(job: ImportJob, status: str, *, message: str = "", result: ImportResult | None = None) -> None:
     """Record a job that imported nothing (only a job still running: never overwrite a done one)."""
-    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
-        status=status,
-        phase="",
+    jobs.finish(
+        job,
+        status,
         message=message,
         errors=[error.__dict__ for error in (result.errors if result else [])],
         rows_total=result.rows if result else F("rows_total"),
-        finished_at=timezone.now(),
     )
 
 
@@ -217,20 +183,4 @@ def job_result(job: ImportJob) -> ImportResult | None:
     )
 
 
-def job_status(job: ImportJob) -> dict:
-    """What the job page polls: progress, an estimate of the time left, and whether it has finished."""
-    remaining = None
-    if job.status == ImportJobStatus.RUNNING and job.started_at and job.rows_total and job.rows_done:
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        rate = job.rows_done / elapsed if elapsed > 0 else 0
-        if rate > 0:
-            remaining = round((job.rows_total - job.rows_done) / rate)
-    return {
-        "status": job.status,
-        "phase": job.phase,
-        "rows_done": job.rows_done,
-        "rows_total": job.rows_total,
-        "percent": round(100 * job.rows_done / job.rows_total) if job.rows_total else 0,
-        "seconds_left": remaining,
-        "finished": job.finished,
-    }
+jobs.register_runner(TASK_NAME, run_import_job)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.scoping import VIEW, ScopedQuerySet
@@ -83,16 +84,19 @@ class AttemptCounter(models.Model):
         return f"{self.key}: {self.count}"
 
 
-class ImportJobStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
+    """The states of every background job (``sanke.core.jobs``); kinds may relabel them."""
+
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Nothing imported")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
-class ImportJobQuerySet(ScopedQuerySet):
-    """The submitter sees their own jobs; admins see the jobs placed in what they manage (placed like the
-    import's audit row). Nobody changes a job from a page: only the worker does."""
+class JobQuerySet(ScopedQuerySet):
+    """The submitter sees their own jobs; admins see the jobs placed in what they manage (placed like an
+    audit row, by ``region_code`` and ``school``). Nobody changes a job from a page: only the worker does.
+    Kinds whose readers are others (those who may schedule an alliance) override ``scope_q``."""
 
     def scope_q(self, scope, user, action):
         if action != VIEW:
@@ -104,7 +108,76 @@ class ImportJobQuerySet(ScopedQuerySet):
         return own if managed is None else own | managed
 
 
-class ImportJob(models.Model):
+class BackgroundJob(models.Model):
+    """What every background job keeps: who asked, where it is placed, its progress and its outcome.
+
+    Long work (an import of 10,000 rows, the co-scheduling of a county) runs in the Celery worker, never
+    inside a request; the page polls the job's status (``sanke.core.jobs.job_status``) and shows the
+    result from the row once the job has finished, so a user can leave and come back. ``rows_done`` of
+    ``rows_total`` counts the units of work of the current phase (rows of a file, series of a region).
+    ``language``, ``ip_address`` and ``user_agent`` are the submitter's, for the messages and the audit
+    rows the worker writes. Each kind is a concrete subclass with its own table and result fields.
+    """
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    phase = models.CharField(max_length=16, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)  # why the job as a whole failed
+    language = models.CharField(max_length=16, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    region_code = models.CharField(max_length=6, blank=True, db_index=True)
+    school = models.ForeignKey(
+        "org.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    # The progress card's words (``core/job_progress.html``): a text per phase ("queued" while it waits)
+    # and the count, with %(done)s and %(total)s.
+    PHASE_TEXTS: dict = {}
+    PROGRESS_TEXT = _("%(done)s of %(total)s done")
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    def seconds_left(self) -> int | None:
+        """About how long the job still takes: the current phase's rate so far applied to what is left.
+        Kinds whose phases do not count (a solver's time limit) override it."""
+        if self.status != JobStatus.RUNNING or not (self.started_at and self.rows_total and self.rows_done):
+            return None
+        elapsed = (timezone.now() - self.started_at).total_seconds()
+        rate = self.rows_done / elapsed if elapsed > 0 else 0
+        return round((self.rows_total - self.rows_done) / rate) if rate > 0 else None
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Nothing imported")
+
+
+class ImportJob(BackgroundJob):
     """One uploaded file imported in the background (a Celery task), with its progress and its result.
 
     Imports of thousands of rows take longer than a web request may; the upload is stored under
@@ -132,31 +205,21 @@ class ImportJob(models.Model):
         db_index=True,
     )
     phase = models.CharField(max_length=16, blank=True)  # reading, checking, writing
-    rows_done = models.PositiveIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(_("rows imported"), default=0)
-    message = models.TextField(blank=True)  # why the file as a whole was refused
     errors = models.JSONField(default=list, blank=True)  # [{row, column, value, message}, …]
-    language = models.CharField(max_length=16, blank=True)  # the submitter's, for the worker's messages
-    ip_address = models.GenericIPAddressField(null=True, blank=True)  # for the audit row the worker writes
-    user_agent = models.CharField(max_length=300, blank=True)
-    region_code = models.CharField(max_length=6, blank=True, db_index=True)
     school = models.ForeignKey("org.School", null=True, blank=True, on_delete=models.SET_NULL)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = ImportJobQuerySet.as_manager()
+    PHASE_TEXTS = {
+        "queued": _("Waiting for the background worker…"),
+        "reading": _("Reading the file…"),
+        "checking": _("Checking every row…"),
+        "writing": _("Saving…"),
+    }
+    PROGRESS_TEXT = _("%(done)s of %(total)s rows checked")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.status})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)

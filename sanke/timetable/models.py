@@ -13,11 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sanke.core.models import TimeStampedModel
+from sanke.alliances.models import Alliance
+from sanke.core.models import BackgroundJob, TimeStampedModel
 from sanke.core.params import EARLIEST_DATE, LATEST_DATE
-from sanke.core.scoping import ScopedQuerySet
+from sanke.core.scoping import CHANGE, VIEW, ScopedQuerySet
 from sanke.timetable.choices import DayKind, LessonStatus, SeriesStatus, SyncMode, Weekday
 
 # A Chinese school term is a semester: about five months, at most eight with a long holiday inside.
@@ -354,3 +356,82 @@ class CalendarLinkVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id or self.classroom_id} v{self.version}"
+
+
+class ScheduleJobQuerySet(ScopedQuerySet):
+    """A co-scheduling job is seen by those who may schedule what it schedules: for an alliance, whoever
+    may manage the alliance (its bureau, its host school's admins, its coordinator); for a region, the
+    bureau admins of that region. Nobody changes a job from a page: only the worker does."""
+
+    def scope_q(self, scope, user, action):
+        if action != VIEW:
+            return None
+        managed_alliances = Alliance.objects.visible_to(user, CHANGE).values("pk")
+        query = models.Q(alliance__in=managed_alliances)
+        regions = scope.manage_region_q("region__")
+        return query | regions if regions is not None else query
+
+
+class ScheduleJob(BackgroundJob):
+    """The co-scheduling of every pending series of an alliance or of a region (a county, a city), run
+    in the background: for a county the instance build and the CP-SAT solve take longer than a request
+    may. The proposals themselves are written on the series (all of them in one transaction, as before);
+    the job keeps what came out (which series were placed, which not) for its result page.
+
+    ``lock_key`` ("alliance:<pk>" or "region:<pk>") is unique among active jobs, so a second run of the
+    same alliance or region cannot start while one runs (the page shows the running one instead).
+    """
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "org.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    lock_key = models.CharField(max_length=32)
+    weights = models.JSONField(default=dict, blank=True)
+    allow_moving = models.BooleanField(default=False)
+    time_limit = models.FloatField(default=10.0)  # seconds for the solver
+    solve_until = models.DateTimeField(null=True, blank=True)  # the solver's deadline, for the estimate
+    placed = models.JSONField(default=list, blank=True)  # pks of the series placed
+    unplaced = models.JSONField(default=list, blank=True)  # pks of the series that could not be placed
+    solver_status = models.CharField(max_length=32, blank=True)
+    seconds = models.FloatField(default=0.0)  # the solver's time
+
+    objects = ScheduleJobQuerySet.as_manager()
+
+    PHASE_TEXTS = {
+        "queued": _("Waiting for the background worker…"),
+        "building": _("Reading timetables and bell schedules…"),
+        "solving": _("Searching for times that suit everyone…"),
+        "writing": _("Saving the proposals…"),
+    }
+    PROGRESS_TEXT = _("%(done)s of %(total)s series considered")
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("co-scheduling job")
+        verbose_name_plural = _("co-scheduling jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lock_key"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_schedule_job_per_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(alliance__isnull=False) | models.Q(region__isnull=False),
+                name="schedule_job_has_a_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lock_key} ({self.status})"
+
+    @property
+    def target(self):
+        return self.alliance if self.alliance_id else self.region
+
+    def seconds_left(self) -> int | None:
+        """While the solver runs, the time up to its deadline (it often stops earlier, at the optimum)."""
+        if self.status == "running" and self.phase == "solving" and self.solve_until:
+            return max(1, round((self.solve_until - timezone.now()).total_seconds()))
+        return super().seconds_left()

@@ -47,4 +47,6 @@ alliance_urlpatterns = [
     path("<int:alliance_pk>/series/new/", series.series_create, name="series_create"),
     path("series/<int:pk>/edit/", series.series_edit, name="series_edit"),
     path("regions/<int:region_pk>/schedule/", series.region_schedule, name="region_schedule"),
+    path("schedule-jobs/<int:pk>/", series.schedule_job, name="schedule_job"),
+    path("schedule-jobs/<int:pk>/status/", series.schedule_job_status, name="schedule_job_status"),
 ]

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_series_for_two_teaching_points_is_scheduled_accepted_and_shown(
-    world, page_for, live_server, screenshot
+    world, page_for, live_server, screenshot, job_worker
 ):
     page = page_for("county_admin")
     page.click("aside .nav-link:has-text('联校')")
@@ -29,7 +29,8 @@ def test_series_for_two_teaching_points_is_scheduled_accepted_and_shown(
     page.click("[data-testid=save]")
     expect(page.locator(".alert-success")).to_be_visible()
 
-    # schedule: the co-scheduler proposes two slots that fit all three bell schedules
+    # schedule (a background job; its page shows the result): the co-scheduler proposes two slots that
+    # fit all three bell schedules
     page.click("[data-testid=schedule]")
     row = page.locator("tr[data-series]", has_text="音乐")
     expect(row.get_by_test_id("series-status")).to_have_text("已提议时间")
@@ -53,7 +54,9 @@ def test_series_for_two_teaching_points_is_scheduled_accepted_and_shown(
     screenshot(page, "timetable-week-central")
 
 
-def test_an_impossible_series_is_explained_in_plain_chinese(world, page_for, live_server, screenshot):
+def test_an_impossible_series_is_explained_in_plain_chinese(
+    world, page_for, live_server, screenshot, job_worker
+):
     page = page_for("county_admin")
     page.goto(f"{live_server.url}/alliances/")
     page.click("text=枫树岭中心校教学点联校")

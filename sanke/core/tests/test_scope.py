@@ -20,7 +20,7 @@ from sanke.alliances.models import Alliance
 from sanke.core.models import AuditEvent, ImportJob
 from sanke.org.models import ClassGroup, Classroom, Equipment, Person, Region, School
 from sanke.testing.factories import place_series
-from sanke.timetable.models import Lesson, SyncSeries, Term, TimetableEntry
+from sanke.timetable.models import Lesson, ScheduleJob, SyncSeries, Term, TimetableEntry
 
 SEGMENT_MODELS = {
     "regions": Region,
@@ -38,6 +38,7 @@ SEGMENT_MODELS = {
     "teachers": Person,
     "lessons": Lesson,
     "jobs": ImportJob,
+    "schedule-jobs": ScheduleJob,
 }
 KWARG_MODELS = {
     "school_pk": School,
@@ -149,6 +150,7 @@ def county_targets(world):
         Term: host.terms.first(),
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=host).first(),
         ImportJob: import_job_at(host, world.users["school_admin"]),
+        ScheduleJob: schedule_job_of(Alliance.objects.get(host_school=host)),
         "grade": host.grades.first(),
     }
 
@@ -163,6 +165,13 @@ def import_job_at(school, user):
         status="done",
         region_code=school.region.code,
         school=school,
+    )
+
+
+def schedule_job_of(alliance):
+    """A finished co-scheduling job of ``alliance``: seen only by those who may schedule it."""
+    return ScheduleJob.objects.create(
+        alliance=alliance, lock_key=f"alliance:{alliance.pk}", region_code=alliance.region.code, status="done"
     )
 
 
@@ -195,6 +204,7 @@ def school_targets(world):
         Term: central.terms.first(),
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=central).first(),
         ImportJob: import_job_at(central, world.users["county_admin"]),
+        ScheduleJob: schedule_job_of(alliance),
         "grade": central.grades.first(),
     }
 

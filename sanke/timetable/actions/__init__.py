@@ -2,6 +2,7 @@
 
 - ``setup``: terms with their calendar, period grids (节次), timetable entries;
 - ``series``: sync-course series: save, schedule, accept;
+- ``schedule_jobs``: the co-scheduling of an alliance or a region as a background job;
 - ``lessons``: single lessons: move, cancel, and the status changes the live lesson makes;
 - ``feeds``: resetting calendar addresses.
 
@@ -16,10 +17,12 @@ from sanke.timetable.actions.lessons import (
     do_mark_lesson_missed,
     do_move_lesson,
 )
+from sanke.timetable.actions.schedule_jobs import ScheduleJobBusy, do_submit_schedule_job
 from sanke.timetable.actions.series import do_accept_proposals, do_save_series, do_schedule_series
 from sanke.timetable.actions.setup import do_delete_entry, do_save_entry, do_save_term, do_set_period_grid
 
 __all__ = [
+    "ScheduleJobBusy",
     "do_accept_proposals",
     "do_cancel_lesson",
     "do_delete_entry",
@@ -34,4 +37,5 @@ __all__ = [
     "do_save_term",
     "do_schedule_series",
     "do_set_period_grid",
+    "do_submit_schedule_job",
 ]

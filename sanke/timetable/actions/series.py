@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,15 +44,32 @@ def do_save_series(series: SyncSeries, receiving_classes, *, acting_user, change
 
 
 def do_schedule_series(
-    series_list, *, weights: Weights, allow_moving: bool, acting_user, time_limit: float = 10.0
+    series_list,
+    *,
+    weights: Weights,
+    allow_moving: bool,
+    acting_user,
+    time_limit: float = 10.0,
+    progress: Callable[[str, int, int], None] | None = None,
+    on_write: Callable[[Result], None] | None = None,
 ) -> Result:
     """Run the co-scheduler on these series together and store its proposals (not yet accepted).
 
-    Series that cannot be placed are marked so, with the explanation the page shows.
+    Series that cannot be placed are marked so, with the explanation the page shows. Every proposal is
+    written in one transaction: all of them or, if anything fails, none. ``progress(phase, done, total)``
+    hears of each series read ("building"), of the solve ("solving") and of the write ("writing");
+    ``on_write(result)`` runs inside the write transaction (a background job marks itself done there).
     """
     series_list = [s for s in series_list if s.status != SeriesStatus.ACCEPTED]
-    specs = build_instance(series_list)
+    total = len(series_list)
+    specs = build_instance(
+        series_list, progress=(lambda done: progress("building", done, total)) if progress else None
+    )
+    if progress:
+        progress("solving", total, total)
     result = solve(specs, weights, allow_moving=allow_moving, time_limit=time_limit)
+    if progress:
+        progress("writing", total, total)
     by_pk = {s.pk: s for s in series_list}
     host_periods = {}
     with transaction.atomic():
@@ -93,6 +111,8 @@ def do_schedule_series(
                     "weights": weights.__dict__,
                 },
             )
+        if on_write:
+            on_write(result)
     return result
 
 

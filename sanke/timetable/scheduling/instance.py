@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import translation
@@ -119,9 +120,18 @@ class InstanceBuilder:
         )
 
 
-def build_instance(series_list) -> list[SeriesSpec]:
+def build_instance(series_list, *, progress: Callable[[int], None] | None = None) -> list[SeriesSpec]:
     """Specs for these series. Names in them (kept in explanations) use the platform's language, not
-    the language of whoever pressed "schedule", so every reader sees the same school and class names."""
+    the language of whoever pressed "schedule", so every reader sees the same school and class names.
+    ``progress(done)`` hears how many series are read, every ``PROGRESS_EVERY`` and at the end."""
     builder = InstanceBuilder({s.pk for s in series_list})
+    specs = []
     with translation.override(settings.LANGUAGE_CODE):
-        return [builder.spec(series) for series in series_list]
+        for done, series in enumerate(series_list, start=1):
+            specs.append(builder.spec(series))
+            if progress and (done % PROGRESS_EVERY == 0 or done == len(series_list)):
+                progress(done)
+    return specs
+
+
+PROGRESS_EVERY = 10

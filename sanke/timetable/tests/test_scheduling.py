@@ -124,7 +124,9 @@ def test_missing_equipment_is_explained(world, county_admin):
     assert series.explanation[0]["code"] == "host_equipment"
 
 
-def test_coordinator_schedules_and_accepts_on_the_alliance_page(world, school_admin, client_for):
+def test_coordinator_schedules_and_accepts_on_the_alliance_page(
+    world, school_admin, client_for, jobs_run_inline
+):
     client = client_for(school_admin)  # the coordinator of the English alliance
     series = music(world)
     alliance = series.alliance
@@ -164,7 +166,7 @@ def test_only_the_alliance_managers_schedule(world, client_for):
     assert music(world).status == SeriesStatus.DRAFT
 
 
-def test_the_county_schedules_every_series_at_once(world, county_admin, client_for):
+def test_the_county_schedules_every_series_at_once(world, county_admin, client_for, jobs_run_inline):
     # given a second pending series in the other alliance
     central_alliance = world.schools["central"].hosted_alliances.get()
     do_save_series(

@@ -1,6 +1,7 @@
 """The series and scheduling pages of an alliance (its series, the co-scheduler, acceptance), and the
-co-scheduling of a whole region. They live under /alliances/ (URL names ``alliances:…``, composed in the
-root URLconf) but are timetable's: series, slots and lessons are timetable's tables."""
+co-scheduling of a whole region; scheduling runs as a background job with a progress page. They live
+under /alliances/ (URL names ``alliances:…``, composed in the root URLconf) but are timetable's: series,
+slots, lessons and scheduling jobs are timetable's tables."""
 
 from __future__ import annotations
 
@@ -18,15 +19,23 @@ from sanke.alliances.access import can_manage_alliance
 from sanke.alliances.models import Alliance
 from sanke.core.access import access_object
 from sanke.core.audit import form_changes
+from sanke.core.jobs import job_status_response
+from sanke.core.models import JobStatus
 from sanke.core.pages import form_page
 from sanke.core.scoping import scope_for
 from sanke.org.models import Region
 from sanke.policy.selectors import effective_policy
 from sanke.timetable.access import access_managed_alliance, require_staff
-from sanke.timetable.actions import do_accept_proposals, do_save_series, do_schedule_series
+from sanke.timetable.actions import (
+    ScheduleJobBusy,
+    do_accept_proposals,
+    do_save_series,
+    do_submit_schedule_job,
+)
+from sanke.timetable.actions.schedule_jobs import active_job_for, region_series
 from sanke.timetable.choices import SeriesStatus
 from sanke.timetable.forms.series import ScheduleForm, SeriesForm
-from sanke.timetable.models import SyncSeries
+from sanke.timetable.models import ScheduleJob, SyncSeries
 from sanke.timetable.scheduling.explanations import explanation_lines
 
 
@@ -80,6 +89,7 @@ def alliance_detail(request, pk):
             "has_proposals": any(r["series"].status == SeriesStatus.PROPOSED for r in rows),
             "policy_target": target,
             "ends": ends,
+            "running_job": _running_job(request.user, alliance),
         },
     )
 
@@ -123,37 +133,31 @@ def series_edit(request, pk):
     )
 
 
-def _run(request, series_list):
+def _submit(request, target, back):
+    """Queue the co-scheduling of ``target`` (an alliance or a region) as a background job and move to its
+    page; when one already waits or runs for the same series, move to that one instead."""
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The weights must be whole numbers from 0 to 1000."))
-        return None
-    result = do_schedule_series(
-        series_list,
-        weights=form.weights(),
-        allow_moving=form.cleaned_data["allow_moving"],
-        acting_user=request.user,
-    )
-    total = len(result.placements) + len(result.unplaced)
-    if result.unplaced:
-        messages.warning(
-            request,
-            _("Placed %(placed)d of %(total)d series; see why the others could not be placed.")
-            % {"placed": len(result.placements), "total": total},
+        return redirect(back)
+    try:
+        job = do_submit_schedule_job(
+            target,
+            weights=form.weights(),
+            allow_moving=form.cleaned_data["allow_moving"],
+            acting_user=request.user,
         )
-    else:
-        messages.success(
-            request, _("All %(total)d series placed. Check the week grid and accept.") % {"total": total}
-        )
-    return result
+    except ScheduleJobBusy as busy:
+        job = busy.job
+        messages.info(request, _("These series are being scheduled already; here is how far it has got."))
+    return redirect("alliances:schedule_job", pk=job.pk)
 
 
 @login_required
 @require_POST
 def alliance_schedule(request, pk):
     alliance = access_managed_alliance(request.user, pk)
-    _run(request, list(alliance.series.exclude(status=SeriesStatus.ACCEPTED)))
-    return redirect("alliances:detail", pk=alliance.pk)
+    return _submit(request, alliance, reverse("alliances:detail", args=[alliance.pk]))
 
 
 @login_required
@@ -175,12 +179,6 @@ def _accept(request, series_queryset) -> None:
         messages.success(request, _("Accepted. %(n)d lessons of the term were generated.") % {"n": created})
 
 
-def _region_series(region):
-    return SyncSeries.objects.filter(  # scope: a region the caller manages (checked by region_schedule)
-        alliance__region__code__startswith=region.prefix, alliance__is_active=True
-    )
-
-
 @login_required
 def region_schedule(request, region_pk):
     """Schedule every pending series of a county (or city) together, then accept them all."""
@@ -189,14 +187,13 @@ def region_schedule(request, region_pk):
     )
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "accept":
-            _accept(request, _region_series(region).filter(status=SeriesStatus.PROPOSED))
-        else:
-            _run(request, list(_region_series(region).exclude(status=SeriesStatus.ACCEPTED)))
+        if action != "accept":
+            return _submit(request, region, reverse("alliances:region_schedule", args=[region.pk]))
+        _accept(request, region_series(region).filter(status=SeriesStatus.PROPOSED))
         return redirect("alliances:region_schedule", region_pk=region.pk)
     series = (
-        _region_series(region)
-        .select_related("alliance", "host_teacher")
+        region_series(region)
+        .select_related("alliance", "host_teacher", "host_classroom")
         .prefetch_related("slots__host_period", "receiving_classes__school", "receiving_classes__grade")
     )
     rows = [
@@ -216,5 +213,78 @@ def region_schedule(request, region_pk):
             "schedule_form": ScheduleForm(),
             "pending": sum(1 for r in rows if r["series"].status != SeriesStatus.ACCEPTED),
             "proposed": sum(1 for r in rows if r["series"].status == SeriesStatus.PROPOSED),
+            "running_job": _running_job(request.user, region),
         },
     )
+
+
+def _running_job(user, target):
+    """The job that waits or runs for ``target``'s series, if the user may follow it."""
+    job = active_job_for(target)
+    if job is None or not ScheduleJob.objects.visible_to(user).filter(pk=job.pk).exists():
+        return None
+    return job
+
+
+def _job_rows(job):
+    """The series the job considered, as they stand now, with the plain-language reasons of the unplaced."""
+    pks = [*job.placed, *job.unplaced]
+    series = (
+        SyncSeries.objects.filter(pk__in=pks)  # scope: the series of a job the user may see
+        .select_related("alliance", "host_teacher", "host_classroom")
+        .prefetch_related("slots__host_period", "receiving_classes__school", "receiving_classes__grade")
+        .order_by("alliance__name", "subject", "pk")
+    )
+    return [
+        {
+            "series": s,
+            "slots": list(s.slots.all()),
+            "explanation": explanation_lines(s.explanation, minutes=s.minutes),
+        }
+        for s in series
+    ]
+
+
+@login_required
+def schedule_job(request, pk):
+    """One co-scheduling job: its progress while it runs (the page polls ``schedule_job_status``), then
+    which series were placed and why the others could not be."""
+    job = access_object(
+        ScheduleJob, request.user, pk, queryset=ScheduleJob.objects.select_related("alliance", "region")
+    )
+    rows = _job_rows(job) if job.status == JobStatus.DONE else []
+    if job.alliance_id:
+        back = reverse("alliances:detail", args=[job.alliance_id])
+        accept_url = reverse("alliances:accept", args=[job.alliance_id])
+    else:
+        back = accept_url = reverse("alliances:region_schedule", args=[job.region_id])
+    return render(
+        request,
+        "timetable/schedule_job.html",
+        {
+            "job": job,
+            "target": job.alliance or job.region,
+            "rows": rows,
+            "back_url": back,
+            "accept_url": accept_url,
+            "has_proposals": any(r["series"].status == SeriesStatus.PROPOSED for r in rows),
+            "summary": _summary(job),
+        },
+    )
+
+
+def _summary(job) -> str:
+    total = len(job.placed) + len(job.unplaced)
+    if job.unplaced:
+        return _("Placed %(placed)d of %(total)d series; see why the others could not be placed.") % {
+            "placed": len(job.placed),
+            "total": total,
+        }
+    if total:
+        return _("All %(total)d series placed. Check the week grid and accept.") % {"total": total}
+    return _("No series was waiting for times.")
+
+
+@login_required
+def schedule_job_status(request, pk):
+    return job_status_response(access_object(ScheduleJob, request.user, pk))

@@ -1,18 +1,19 @@
-/* An import job's page while the job runs: ask the status endpoint every second, move the progress bar,
- * say how many rows are checked and about how long is left, and load the page again once the job has
- * finished (the server renders the result: every row error, or the rows imported). Words come from the
- * page (data-* of the <template data-texts>), so the module holds none. */
-const card = document.querySelector("[data-import-job]");
+/* A background job's page while the job runs (imports, co-scheduling, …): ask the status endpoint every
+ * second, move the progress bar, say the phase, how much is done and about how long is left, and load
+ * the page again once the job has finished (the server renders the result). Words come from the page
+ * (the JSON data block #job-progress-texts), so the module holds none. */
+const card = document.querySelector("[data-job-progress]");
 const POLL_MS = 1000;
 
 if (card) {
-  const texts = card.querySelector("template[data-texts]").dataset;
+  const texts = JSON.parse(document.getElementById("job-progress-texts").textContent);
   const bar = card.querySelector("progress");
   const phase = card.querySelector("[data-phase]");
   const rows = card.querySelector("[data-rows]");
   const left = card.querySelector("[data-left]");
   const badge = document.querySelector("[data-job-badge]");
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
+  const firstPhase = Object.values(texts.phases)[0] || "";
 
   const duration = (seconds) =>
     seconds >= 90
@@ -24,8 +25,8 @@ if (card) {
       window.location.reload();
       return false;
     }
-    const key = status.status === "queued" ? "queued" : status.phase || "reading";
-    phase.textContent = texts[key] || texts.reading;
+    const key = status.status === "queued" ? "queued" : status.phase;
+    phase.textContent = texts.phases[key] || firstPhase;
     if (badge && status.status === "running") {
       badge.textContent = texts.running;
       badge.className = "badge bg-blue-lt";
