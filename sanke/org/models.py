@@ -468,6 +468,13 @@ class Person(TimeStampedModel):
         ordering = ["school_id", "kind", "number", "name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [
+            # the people list's order (a page of a school's or a county's tens of thousands of people) and
+            # its search from the start of a name or number
+            models.Index(fields=["school", "kind", "number", "name"], name="person_list_order"),
+            models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["number"], name="person_number"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "kind", "number"],
