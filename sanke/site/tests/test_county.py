@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zoneinfo
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -134,3 +135,16 @@ def test_the_plan_is_deterministic_by_seed():
     assert 125 <= len(first) <= 175
     assert 36_000 <= sum(n for _c, _n, classes, _t in first for _g, _name, n in classes) <= 46_000
     assert 2_200 <= sum(len(teachers) for *_rest, teachers in first) <= 2_900
+
+
+def test_a_city_fills_several_counties_each_with_its_own_admin(world, monkeypatch):
+    monkeypatch.setitem(SIZES, "three", replace(SIZES["tiny"], counties=3))
+    summary = build_county("three", seed=3, now=NOW)
+    assert summary.region_codes == ["330127", "330182", "330122"]
+    tonglu_admin = User.objects.get(username="admin-330122")
+    tonglu = set(School.objects.filter(code__startswith="1330122").values_list("code", flat=True))
+    assert len(tonglu) == 3
+    assert set(School.objects.visible_to(tonglu_admin).values_list("code", flat=True)) == tonglu
+    for code in summary.region_codes:
+        accepted = SyncSeries.objects.filter(alliance__region__code=code, status=SeriesStatus.ACCEPTED)
+        assert accepted.filter(alliance__host_school__code__startswith=f"1{code}").exists()
