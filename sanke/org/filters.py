@@ -29,6 +29,10 @@ class SearchFilterSet(django_filters.FilterSet):
         # Choice lists (school, class…) offer only what the user may see: never all rows of a table.
         user = getattr(request, "user", None)
         for flt in self.filters.values():
+            # django-filter caches a filter's form field on first use; the API schema generator uses the
+            # class's filters before any is bound to a model, so that cached field has no label and the page
+            # would show the bare field name ("Level", "Kind"). Build it again, in this request's language.
+            flt.__dict__.pop("_field", None)
             model = getattr(getattr(flt, "queryset", None), "model", None)
             if model is not None:
                 visible = model.objects.visible_to(user) if user is not None else model.objects.none()
