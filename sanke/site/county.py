@@ -11,6 +11,7 @@ Use it from code (benchmarks, other tests)::
     summary.logins     # [(username, role, scope)], password DEMO_PASSWORD for all
     summary.counts     # {"schools": …, "students": …, …}
     summary.seconds    # {"schools": 0.4, …} per stage
+    county_built()     # True once a world is in the database: build it once, then reuse it
 
 or from the shell: ``manage.py load_demo --size county [--seed N]``. The world is built on top of the demo
 county (loaded first when the database is empty, so the demo logins — ``county_admin``, ``outsider_admin``…
@@ -890,6 +891,12 @@ def build_county(
                 (terminal.user.username, str(Role.CLASSROOM_TERMINAL.label), str(terminal.classroom))
             )
     return summary
+
+
+def county_built() -> bool:
+    """Whether a generated world is already in the database (its first school: the generator's ids start
+    with 1 + the division code), for callers that reuse one rather than build it again."""
+    return School.objects.filter(code=f"1{COUNTIES[0][0]}001").exists()
 
 
 def county_counts(region_codes: list[str]) -> dict[str, int]:
