@@ -99,11 +99,12 @@ MOBILE_TYPED = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class PersonFilter(SearchFilterSet):
-    """People by the start of their name or number, or exactly by ID card or mobile number.
+    """People by any part of their name, the start of their number, or exactly by ID card or mobile number.
 
     ID card and mobile numbers are encrypted: they are found through their keyed digest (an indexed
-    column), never by decrypting every row. Names and numbers match from their start, which an index
-    serves; a county holds tens of thousands of people."""
+    column), never by decrypting every row. A name matches anywhere in it, as clerks search Chinese names
+    by the given name (芳 finds 王芳): a scan of one plain column, tens of milliseconds for a county's
+    people; numbers match from their start, which an index serves."""
 
     search_fields = ("name", "number")
 
@@ -114,7 +115,7 @@ class PersonFilter(SearchFilterSet):
             return queryset.filter(national_id_digest=digest(typed))
         if MOBILE_TYPED.match(typed):
             return queryset.filter(phone_digest=digest(typed))
-        return queryset.filter(Q(name__startswith=text) | Q(number__startswith=normalize_text(text)))
+        return queryset.filter(Q(name__icontains=text) | Q(number__startswith=normalize_text(text)))
 
     class Meta:
         model = Person

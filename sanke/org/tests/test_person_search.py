@@ -44,9 +44,12 @@ def test_it_finds_a_person_by_id_card_or_mobile_number_exactly(world, client_for
 
 
 @pytest.mark.django_db
-def test_it_finds_people_by_the_start_of_a_name_or_number(world, client_for, county_admin, pupil):
+def test_it_finds_people_by_any_part_of_a_name_or_the_start_of_a_number(
+    world, client_for, county_admin, pupil
+):
     client = client_for(county_admin)
     assert pupil.pk in _listed(client, "欧阳")
+    assert pupil.pk in _listed(client, pupil.name[-1])  # by the given name, as clerks search
     assert _listed(client, "Q2023999") == [pupil.pk]
 
 
