@@ -365,16 +365,11 @@ class CountyBuilder:
     """Builds one county of the plan into the database; ``build_county`` runs one per county."""
 
     def __init__(self, region: Region, admin: User, plan: list[PlannedSchool], rng, stages: _Stages, now):
-        self.region, self.admin, self.plan, self.rng, self.stages, self.now = (
-            region,
-            admin,
-            plan,
-            rng,
-            stages,
-            now,
-        )
+        self.region, self.admin, self.plan = region, admin, plan
+        self.rng, self.stages, self.now = rng, stages, now
         self.namer = Namer(rng)
         self.schools: dict[str, School] = {}
+        self.alliance_series: list[list[SyncSeries]] = []  # the series of each alliance, scheduled together
         self.term_year = TERM[1].year
 
     # each stage returns a line for the progress report
@@ -456,7 +451,7 @@ class CountyBuilder:
                     born = dt.date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
                     national_id = self.namer.national_id(self.region.code, born, male)
                     if sibling is not None and self.rng.random() < 0.08:
-                        surname, guardian, phone = sibling  # a brother or sister in another class
+                        surname, guardian, phone = sibling  # brothers and sisters share their guardian
                     else:
                         surname = self.rng.choice(SURNAMES)
                         guardian, phone = self.namer.person(surname), self.namer.phone()
@@ -624,7 +619,6 @@ class CountyBuilder:
             "name"
         ):
             studios[room.school_id].append(room)
-        self.alliance_series: list[list[SyncSeries]] = []
         centrals = [p for p in self.plan if p.role == "central"]
         hosts = [p for p in self.plan if p.role == "host"]
         # 英语 from the county town's strong schools, each to the teaching points of a share of the towns
