@@ -131,7 +131,8 @@ def settle_past_lessons(
     and the past lessons ended, were missed or were cancelled (``cancelled``: lesson id → reason).
 
     What ``do_mark_lesson_*`` and ``do_cancel_lesson`` do one lesson at a time, for thousands of lessons
-    at once (a conditional update per status on scheduled lessons); one audit row says how many.
+    at once (a conditional update per status on scheduled lessons); an audit row per alliance counts its
+    cancelled lessons.
     """
     SyncSeries.objects.filter(pk__in=list(series_ids)).update(accepted_at=accepted_at)
     scheduled = Lesson.objects.filter(status=LessonStatus.SCHEDULED)
@@ -146,14 +147,14 @@ def settle_past_lessons(
             scheduled.filter(pk__in=ids[start : start + 500]).update(
                 status=LessonStatus.CANCELLED, cancel_reason=reason
             )
-    first = Lesson.objects.filter(series_id__in=list(series_ids)).first()
-    if first is not None:
-        record_audit(
-            acting_user,
-            "timetable.lesson.cancelled",
-            first.series.alliance,
-            changes={"rows": len(cancelled or {})},
-        )
+    # one audit row per alliance says how many of its lessons were cancelled
+    alliances, counts = {}, {}
+    for lesson in Lesson.objects.filter(pk__in=list(cancelled or {})).select_related("series__alliance"):
+        alliance = lesson.series.alliance
+        alliances[alliance.pk] = alliance
+        counts[alliance.pk] = counts.get(alliance.pk, 0) + 1
+    for key, count in counts.items():
+        record_audit(acting_user, "timetable.lesson.cancelled", alliances[key], changes={"rows": count})
 
 
 def register() -> None:
