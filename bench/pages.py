@@ -312,7 +312,7 @@ def build_world(env: dict, size: str, fresh: bool) -> None:
     run_manage(env, "migrate", "--noinput", "-v0")
     arguments = ["load_demo", "--if-empty"] + (["--size", size] if size != "demo" else [])
     out = run_manage(env, *arguments)
-    if "Demo logins" in out:
+    if "demo not loaded" not in out:
         print(f"  built the {size} world in {time.perf_counter() - started:.0f} s")
     else:
         print(f"  reusing the {size} world")
@@ -340,8 +340,13 @@ def postgres_world(size: str, fresh: bool, args) -> dict:
     if fresh and var_dir.exists():
         shutil.rmtree(var_dir)
     var_dir.mkdir(parents=True, exist_ok=True)
+    marker = var_dir / "database"  # which database holds this world: another size means building again
+    if marker.exists() and marker.read_text() != args.pg_db:
+        fresh = True
     with psycopg.connect(args.pg_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.pg_db,)).fetchone()
+        if exists and not marker.exists():
+            fresh = True  # the database holds some other world
         if fresh and exists:
             conn.execute(f'DROP DATABASE "{args.pg_db}" WITH (FORCE)')
             exists = None
@@ -351,6 +356,12 @@ def postgres_world(size: str, fresh: bool, args) -> dict:
     env["SANKE_DATABASE_URL"] = with_path(args.pg_url, f"/{args.pg_db}")
     env["SANKE_REDIS_URL"] = with_path(args.redis_url, f"/{args.redis_db}")
     build_world(env, size, fresh)
+    for other in WORLDS.glob("*-production/database"):
+        if other.read_text() == args.pg_db:
+            other.unlink()
+    marker.write_text(args.pg_db)
+    with psycopg.connect(env["SANKE_DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("ANALYZE")  # planner statistics after the bulk load, as autovacuum would soon gather
     run_manage(env, "collectstatic", "--noinput", "-v0")  # production serves hashed names from a manifest
     return env
 
@@ -430,11 +441,41 @@ def start_server(name: str, command: str, env: dict, log: Path) -> Server:
 # --- one measurement -----------------------------------------------------------------------------------
 
 
-async def measure(server: Server, count: int, duration: float, warmup: float) -> dict:
+ACCOUNTS_SCRIPT = """
+import json
+from sanke.accounts.choices import Role
+from sanke.accounts.models import RoleAssignment
+roles = {"county_admin": Role.BUREAU_ADMIN, "school_admin": Role.SCHOOL_ADMIN, "teacher": Role.TEACHER,
+         "terminal": Role.CLASSROOM_TERMINAL}
+found = {}
+for name, role in roles.items():
+    rows = RoleAssignment.objects.filter(role=role)
+    found[name] = sorted(set(rows.values_list("user__username", flat=True)))
+print(json.dumps(found))
+"""
+
+
+def world_accounts(env: dict) -> dict[str, list[str]]:
+    """Each role's accounts: the demo's first (淳安县's county admin is the only one), then generated ones."""
+    found = json.loads(run_manage(env, "shell", "-c", ACCOUNTS_SCRIPT).strip().splitlines()[-1])
+    accounts = {}
+    for role, demo_name in DEMO_ACCOUNTS.items():
+        generated = [
+            name for name in found.get(role, []) if name != demo_name and not name.startswith("outsider")
+        ]
+        chosen = [demo_name] + (
+            [] if role == "county_admin" else generated[:: max(1, len(generated) // 12)][:12]
+        )
+        accounts[role] = chosen
+    return accounts
+
+
+async def measure(server: Server, accounts: dict, count: int, duration: float, warmup: float) -> dict:
     users = []
     for number in range(count):
         role = ROLE_MIX[number % len(ROLE_MIX)]
-        users.append(User(role, ACCOUNTS[role], Client(server.port)))
+        names = accounts[role]
+        users.append(User(role, names[(number // len(ROLE_MIX)) % len(names)], Client(server.port)))
     for start in range(0, len(users), 10):  # logins in small groups: Argon2 is slow on purpose
         await asyncio.gather(*(log_in(user) for user in users[start : start + 10]))
     cache: dict = {}
@@ -448,7 +489,7 @@ async def measure(server: Server, count: int, duration: float, warmup: float) ->
     return {"baseline": baseline, "pages": pages}
 
 
-ACCOUNTS = {
+DEMO_ACCOUNTS = {
     "county_admin": "county_admin",
     "school_admin": "school_admin",
     "teacher": "teacher",
@@ -540,17 +581,21 @@ def main(argv=None) -> int:
             size = world_size(args)
             env = postgres_world(size, args.fresh, args)
             workers = args.workers or documented_workers()
+            env["SANKE_DB_POOL_SIZE"] = documented_pool_size()
             command = (
                 f"{ROOT / '.venv/bin/uvicorn'} sanke.asgi:application --host 127.0.0.1 --port $SANKE_PORT "
                 f"--workers {workers} --proxy-headers --forwarded-allow-ips 127.0.0.1"
             )
         else:
             raise SystemExit(f"unknown server {name}")
+        accounts = world_accounts(env)
         log = Path(env["SANKE_VAR_DIR"]) / f"{name}.log"
         print(f"  {name}: {command}")
         server = start_server(name, command, env, log)
         try:
-            tallies = asyncio.run(measure(server, users, duration, warmup=2.0 if args.quick else 5.0))
+            tallies = asyncio.run(
+                measure(server, accounts, users, duration, warmup=2.0 if args.quick else 5.0)
+            )
         finally:
             server.stop()
         results.append(report(name, users, tallies, server))
@@ -573,6 +618,12 @@ def makefile_workers() -> str:
     """The web processes ``make run`` starts (the Makefile's ``SANKE_WEB_WORKERS ?=``)."""
     found = re.search(r"SANKE_WEB_WORKERS \?= (\d+)", (ROOT / "Makefile").read_text())
     return found.group(1) if found else "1"
+
+
+def documented_pool_size() -> str:
+    """The web unit's ``SANKE_DB_POOL_SIZE`` in docs/operations.md (no pool if it sets none)."""
+    found = re.search(r"SANKE_DB_POOL_SIZE=(\d+)", (ROOT / "docs" / "operations.md").read_text())
+    return found.group(1) if found else "0"
 
 
 def documented_workers() -> int:

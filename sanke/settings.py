@@ -205,6 +205,16 @@ if DATABASE_URL:
     # and a connection kept per thread outlives the thread: several workers under load reached PostgreSQL's
     # max_connections ("too many clients", bench/pages.py). Django's documentation says the same for ASGI.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    # SANKE_DB_POOL_SIZE (set for the web processes, docs/operations.md): a pool per process (psycopg's,
+    # through Django) lends connections to the request threads: no connect per request, and at most that
+    # many connections per process. Not for Celery's prefork worker: a pool opened before a fork is shared.
+    _pool_size = env_int("SANKE_DB_POOL_SIZE", 0)
+    if _pool_size > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": _pool_size,
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
