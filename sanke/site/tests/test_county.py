@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import zoneinfo
 from dataclasses import replace
@@ -148,3 +149,18 @@ def test_a_city_fills_several_counties_each_with_its_own_admin(world, monkeypatc
     for code in summary.region_codes:
         accepted = SyncSeries.objects.filter(alliance__region__code=code, status=SeriesStatus.ACCEPTED)
         assert accepted.filter(alliance__host_school__code__startswith=f"1{code}").exists()
+
+
+def test_load_demo_size_prints_progress_a_summary_and_logins(world, monkeypatch):
+    from django.core.management import call_command
+
+    from sanke.site.management.commands import load_demo
+
+    monkeypatch.setattr(load_demo, "organisation_exists", lambda: False)  # the shared demo world is there
+    out = io.StringIO()
+    call_command("load_demo", "--size", "tiny", "--seed", "5", stdout=out)
+    text = out.getvalue()
+    assert "students" in text and "with their guardians" in text  # a stage's progress line
+    assert "stage scheduling" in text and "total" in text  # the summary: time per stage
+    assert "t-1330127001-T0001" in text and "county_admin" in text  # logins to try
+    assert Person.objects.filter(school__code__startswith=GENERATED, kind=PersonKind.STUDENT).exists()
