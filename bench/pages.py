@@ -220,6 +220,7 @@ class Tally:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     error_samples: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server's processes used meanwhile
 
     @property
     def requests(self) -> int:
@@ -403,6 +404,28 @@ class Server:
         return [line for line in text.splitlines() if line.startswith(("ERROR", "Traceback"))]
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU seconds so far of every process in the server's process group (uvicorn and its workers).
+
+    The machine may be shared: wall-clock figures then depend on what else runs, while the server's CPU
+    per request is what a page costs whatever the load."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[2]) == group:
+            total += (int(fields[11]) + int(fields[12])) / TICK
+    return total
+
+
 def start_server(name: str, command: str, env: dict, log: Path) -> Server:
     """``command`` through the shell, as honcho runs a Procfile line; waits until the login page answers."""
     port = free_port()
@@ -482,8 +505,12 @@ async def measure(server: Server, accounts: dict, count: int, duration: float, w
     for user in users:
         await resolve_pages(user, cache)
     await storm(users, warmup, lambda user: user.pages)  # first requests of each worker/thread, discarded
+    before = group_cpu_seconds(server.process.pid)
     baseline = await storm(users, duration, lambda user: [BASELINE_PATH])
+    between = group_cpu_seconds(server.process.pid)
     pages = await storm(users, duration, lambda user: user.pages)
+    baseline.server_cpu = between - before
+    pages.server_cpu = group_cpu_seconds(server.process.pid) - between
     for user in users:
         await user.client.close()
     return {"baseline": baseline, "pages": pages}
@@ -530,6 +557,12 @@ def report(name: str, users: int, tallies: dict, server: Server) -> dict:
     print(
         f"  all pages: p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, {rps:.1f} requests/s; "
         f"baseline {baseline_rps:.1f} requests/s; ratio {figures['ratio']:.2f}; errors {errors}"
+    )
+    page_cpu = pages.server_cpu / max(1, pages.requests) * 1000
+    baseline_cpu = baseline.server_cpu / max(1, baseline.requests) * 1000
+    print(
+        f"  server CPU per request: pages {page_cpu:.1f} ms, baseline {baseline_cpu:.1f} ms; machine load "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work lowers requests/s, not CPU/request)"
     )
     for sample in pages.error_samples + baseline.error_samples:
         print(f"  error: {sample}")
