@@ -153,6 +153,8 @@ def test_channel_layer_is_the_configured_backend():
             "core": "channels_redis.core.RedisChannelLayer",
         }
         assert backend == expected[os.environ.get("SANKE_CHANNEL_LAYER", "pubsub")]
+    elif int(os.environ.get("SANKE_WEB_WORKERS") or 1) > 1:  # make run's processes, without Redis
+        assert backend == "sanke.core.socket_layer.UnixSocketChannelLayer"
     else:
         assert backend == "channels.layers.InMemoryChannelLayer"
 
