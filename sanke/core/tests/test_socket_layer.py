@@ -10,6 +10,7 @@ import textwrap
 import pytest
 
 from sanke.core.socket_layer import UnixSocketChannelLayer
+from sanke.testing.aio import run_async
 from sanke.testing.servers import ROOT
 
 
@@ -49,7 +50,7 @@ def test_a_group_message_reaches_the_members_in_another_process_in_order(tmp_pat
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(here.receive(elsewhere), 0.3)
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_members_of_both_processes_hear_each_other_and_a_dead_process_is_forgotten(tmp_path):
@@ -74,7 +75,7 @@ def test_members_of_both_processes_hear_each_other_and_a_dead_process_is_forgott
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(second.receive(b), 0.3)
 
-    asyncio.run(scenario())
+    run_async(scenario)
     assert not stale.exists()
 
 
@@ -89,6 +90,6 @@ def test_a_var_directory_too_deep_for_a_socket_address_gets_a_short_private_one(
         assert (await receive_all(first, a, 1))[0] == {"type": "x"}
         return first.directory
 
-    directory = asyncio.run(scenario())
+    directory = run_async(scenario)
     assert directory == UnixSocketChannelLayer(str(deep)).directory != deep
     assert directory.stat().st_mode & 0o777 == 0o700
