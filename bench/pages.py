@@ -21,7 +21,8 @@ Run from the repository root::
     .venv/bin/python bench/pages.py --quick         # demo world, 10 users, make run only, under a minute
     .venv/bin/python bench/pages.py --servers production --pg-db my_bench_db --redis-db 9
 
-The last line of output is one JSON object (the figures of the last server measured).
+The last line of output is one JSON object: the figures of the first server measured (``make run``'s),
+the errors of all, and each server's figures under ``"servers"``.
 """
 
 from __future__ import annotations
@@ -527,17 +528,19 @@ DEMO_ACCOUNTS = {
 def report(name: str, users: int, tallies: dict, server: Server) -> dict:
     pages, baseline = tallies["pages"], tallies["baseline"]
     print(f"\n{name}: {users} users, {pages.elapsed:.0f} s of pages, {baseline.elapsed:.0f} s of baseline")
-    print(f"  {'page':<28} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    print(f"  {'page':<28} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for label in sorted(set(pages.latencies) | set(pages.errors)):
         values = pages.latencies.get(label, [])
         print(
-            f"  {label:<28} {len(values):>8} {percentile(values, 0.5) * 1000:>8.0f} "
-            f"{percentile(values, 0.95) * 1000:>8.0f} {pages.errors.get(label, 0):>7}"
+            f"  {label:<28} {len(values):>8} {len(values) / pages.elapsed:>7.1f} "
+            f"{percentile(values, 0.5) * 1000:>8.0f} {percentile(values, 0.95) * 1000:>8.0f} "
+            f"{pages.errors.get(label, 0):>7}"
         )
     values = baseline.all()
     print(
-        f"  {'baseline ' + BASELINE_PATH:<28} {len(values):>8} {percentile(values, 0.5) * 1000:>8.0f} "
-        f"{percentile(values, 0.95) * 1000:>8.0f} {sum(baseline.errors.values()):>7}"
+        f"  {'baseline ' + BASELINE_PATH:<28} {len(values):>8} {len(values) / baseline.elapsed:>7.1f} "
+        f"{percentile(values, 0.5) * 1000:>8.0f} {percentile(values, 0.95) * 1000:>8.0f} "
+        f"{sum(baseline.errors.values()):>7}"
     )
     rps = pages.requests / pages.elapsed
     baseline_rps = baseline.requests / baseline.elapsed
@@ -634,7 +637,15 @@ def main(argv=None) -> int:
         results.append(report(name, users, tallies, server))
         if not args.keep:
             log.unlink(missing_ok=True)
-    print(json.dumps({key: value for key, value in results[-1].items() if key != "server"}))
+    # The issue's keys describe the first server measured (make run's, unless --servers says otherwise);
+    # "errors" counts every server's, and "servers" keeps each one's figures.
+    summary = {key: value for key, value in results[0].items() if key != "server"}
+    summary["errors"] = sum(result["errors"] for result in results)
+    summary["servers"] = {
+        result["server"]: {k: v for k, v in result.items() if k not in ("bench", "server")}
+        for result in results
+    }
+    print(json.dumps(summary))
     return 0
 
 
