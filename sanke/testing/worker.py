@@ -20,17 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def celery_worker_on(database_name: str):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "sanke.testing.worker_settings",
-        "SANKE_TEST_DATABASE_NAME": str(database_name),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    # messages left by earlier runs would name jobs of another database
-    subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "sanke", "purge", "-f"], cwd=ROOT, env=env, capture_output=True
-    )
+def celery_worker(env: dict[str, str]):
+    """A ``celery -A sanke worker`` process (solo pool) with ``env``, once it says it is ready."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -69,3 +60,20 @@ def celery_worker_on(database_name: str):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def celery_worker_on(database_name: str):
+    """A worker on the tests' database (jobs queued by a transactional or browser test run for real)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sanke.testing.worker_settings",
+        "SANKE_TEST_DATABASE_NAME": str(database_name),
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # messages left by earlier runs would name jobs of another database
+    subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "sanke", "purge", "-f"], cwd=ROOT, env=env, capture_output=True
+    )
+    with celery_worker(env) as process:
+        yield process

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from django.urls import reverse
 
 from sanke.core.consumers import PresenceConsumer
 from sanke.core.tasks import health_check
+from sanke.testing.worker import celery_worker as start_worker
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -83,41 +83,8 @@ def test_status_page_reports_a_missing_worker(world, client_for, settings):
 @pytest.fixture(scope="module")
 def celery_worker():
     """A real Celery worker process on the configured broker (filesystem here, Redis in CI)."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sanke",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    for line in process.stdout:
-        if "ready." in line:
-            break
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("the Celery worker did not start")
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with start_worker(dict(os.environ)) as process:
+        yield process
 
 
 @pytest.mark.django_db

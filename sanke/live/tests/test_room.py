@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.testing import WebsocketCommunicator
-from django.utils import timezone
 
 from sanke.live.events import replay
 from sanke.live.models import LessonEvent, LiveSession
@@ -51,18 +49,6 @@ async def started_by_host(world, lesson):
     await host.send_json_to({"type": "start", "id": "s"})
     await next_of(host, "ack")
     return host
-
-
-@pytest.fixture
-def lesson(world):
-    """Today's lesson, so that the host may start it now."""
-    lesson = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 24))
-    now = timezone.now()
-    Lesson.objects.filter(pk=lesson.pk).update(
-        starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=39)
-    )
-    lesson.refresh_from_db()
-    return lesson
 
 
 def test_outsiders_cannot_join_and_a_terminal_joins_only_its_own_lessons(world, lesson):

@@ -30,23 +30,10 @@ from sanke.live import consumers
 from sanke.live.limits import MAX_ANSWERS_PER_QUIZ, MAX_FRAME_BYTES
 from sanke.live.models import LessonEvent
 from sanke.live.tests.test_room import join, next_of, run, started_by_host
-from sanke.timetable.models import Lesson
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 QUIZ = {"quiz": 1, "kind": "single", "question": "?", "options": ["A", "B"]}
-
-
-@pytest.fixture
-def lesson(world):
-    """Today's lesson, so that the host may start it now."""
-    lesson = Lesson.objects.get(series__subject="英语", date=dt.date(2026, 11, 24))
-    now = timezone.now()
-    Lesson.objects.filter(pk=lesson.pk).update(
-        starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=39)
-    )
-    lesson.refresh_from_db()
-    return lesson
 
 
 async def close_code(communicator, timeout=3):

@@ -18,7 +18,6 @@ from sanke.live.events import SCHEMAS
 from sanke.live.models import LessonEvent
 from sanke.live.tests.test_events import VALID
 from sanke.live.tests.test_room import join, next_of, run
-from sanke.live.tests.test_room import lesson as _lesson_fixture  # noqa: F401  (today's English lesson)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LIFECYCLE = {"lesson.started", "lesson.ended"}
@@ -52,8 +51,7 @@ async def answer_to(communicator, message_id):
             return message
 
 
-def test_every_role_connects_as_its_declared_part_and_sends_only_its_events(world, request):
-    lesson = request.getfixturevalue("_lesson_fixture")
+def test_every_role_connects_as_its_declared_part_and_sends_only_its_events(world, lesson):
     personas = ["province_admin", *ROLE_PERSONAS.values(), *OUTSIDERS]
     expected = {}
     for name in personas:
