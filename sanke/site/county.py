@@ -597,7 +597,6 @@ class CountyBuilder:
         return f"{len(self.plan)} terms and period grids, {entries} timetable entries"
 
     def save_alliances(self) -> str:
-        name, start, end = TERM
         by_code = self.schools
         points_of = defaultdict(list)
         for planned in self.plan:
@@ -628,23 +627,8 @@ class CountyBuilder:
             if not points:
                 continue
             school = by_code[host.code]
-            alliance = do_save_alliance(
-                Alliance(
-                    name=f"{school.name}英语专递课堂",
-                    region=self.region,
-                    host_school=school,
-                    term_name=name,
-                    term_start=start,
-                    term_end=end,
-                ),
-                [by_code[p.code] for p in points],
-                acting_user=self.admin,
-            )
-            by_grade = defaultdict(list)
-            for point in points:
-                for class_group in classes[by_code[point.code].pk]:
-                    if class_group.grade.number >= 3:
-                        by_grade[class_group.grade.number].append(class_group)
+            alliance = self._alliance(f"{school.name}英语专递课堂", school, [by_code[p.code] for p in points])
+            by_grade = _by_grade(classes, [by_code[p.code] for p in points], lowest=3)
             groups = [(g, cs[i : i + 3]) for g, cs in sorted(by_grade.items()) for i in range(0, len(cs), 3)]
             self.alliance_series.append(
                 self._series(
@@ -657,23 +641,8 @@ class CountyBuilder:
             if not points:
                 continue
             school = by_code[central.code]
-            alliance = do_save_alliance(
-                Alliance(
-                    name=f"{school.name}教学点联校",
-                    region=self.region,
-                    host_school=school,
-                    term_name=name,
-                    term_start=start,
-                    term_end=end,
-                ),
-                [by_code[p.code] for p in points],
-                acting_user=self.admin,
-            )
-            by_grade = defaultdict(list)
-            for point in points:
-                for class_group in classes[by_code[point.code].pk]:
-                    by_grade[class_group.grade.number].append(class_group)
-            groups = [(g, cs) for g, cs in sorted(by_grade.items())]
+            alliance = self._alliance(f"{school.name}教学点联校", school, [by_code[p.code] for p in points])
+            groups = sorted(_by_grade(classes, [by_code[p.code] for p in points], lowest=1).items())
             series = []
             for subject in ("音乐", "美术"):
                 series += self._series(
@@ -682,6 +651,21 @@ class CountyBuilder:
             self.alliance_series.append(series)
         count = sum(len(s) for s in self.alliance_series)
         return f"{len(self.alliance_series)} alliances, {count} sync series"
+
+    def _alliance(self, name: str, host, receivers) -> Alliance:
+        term_name, start, end = TERM
+        return do_save_alliance(
+            Alliance(
+                name=name,
+                region=self.region,
+                host_school=host,
+                term_name=term_name,
+                term_start=start,
+                term_end=end,
+            ),
+            receivers,
+            acting_user=self.admin,
+        )
 
     def _series(self, alliance, subject, groups, teachers, studios, per_week, core) -> list[SyncSeries]:
         if not teachers or not studios:
@@ -924,3 +908,13 @@ def county_counts(region_codes: list[str]) -> dict[str, int]:
         counts[f"lessons {status.value}"] = lessons.filter(status=status).count()
     counts["lesson events"] = LessonEvent.objects.filter(lesson__in=lessons).count()
     return counts
+
+
+def _by_grade(classes, schools, *, lowest: int) -> dict[int, list]:
+    """The receiving classes of ``schools`` by grade number, from grade ``lowest`` up."""
+    by_grade: dict[int, list] = defaultdict(list)
+    for school in schools:
+        for class_group in classes[school.pk]:
+            if class_group.grade.number >= lowest:
+                by_grade[class_group.grade.number].append(class_group)
+    return by_grade
