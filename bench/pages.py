@@ -32,8 +32,8 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -46,17 +46,32 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from livestorm.cpu import cpu_snapshot  # noqa: E402  (bench/ is the script's folder on sys.path)
+from livestorm.servers import Server  # noqa: E402
+
 WORLDS = Path("/tmp/sanke-bench-pages")
 PASSWORD = "Sanke@2026"  # the demo logins' password (sanke/accounts/demo.py)
 BASELINE_PATH = "/bench/baseline/"
-# Production settings need their own keys; the bench's database is throwaway, so fixed ones will do.
+# Production settings need their own keys. No key is written in this file: the bench makes one pair, the
+# first time, next to the worlds it builds (whose encrypted fields it must read again on the next run).
 PRODUCTION_ENV = {
     "SANKE_ENV": "production",
-    "SANKE_SECRET_KEY": "bench-pages-secret-key-not-for-any-real-installation-0123456789",
-    "SANKE_FIELD_KEY": "YmVuY2gtcGFnZXMtZmllbGQta2V5LW5vdC1mb3ItdXNl",
     "SANKE_ALLOWED_HOSTS": "127.0.0.1",
     "SANKE_SSL_REDIRECT": "0",  # no TLS here: nginx would terminate it
 }
+
+
+def production_keys() -> dict[str, str]:
+    """The secret and field keys of the bench's production server, generated once under WORLDS (0600)."""
+    path = WORLDS / "production-keys.json"
+    if not path.exists():
+        WORLDS.mkdir(mode=0o700, parents=True, exist_ok=True)
+        keys = {"SANKE_SECRET_KEY": secrets.token_urlsafe(50), "SANKE_FIELD_KEY": secrets.token_urlsafe(32)}
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            json.dump(keys, out)
+    return json.loads(path.read_text())
+
 
 # Each role's main pages; "{class}" and "{school}" become the first class / school its lists link to.
 ROLE_PAGES = {
@@ -345,6 +360,8 @@ def postgres_world(size: str, fresh: bool, args) -> dict:
     marker = var_dir / "database"  # which database holds this world: another size means building again
     if marker.exists() and marker.read_text() != args.pg_db:
         fresh = True
+    if not (WORLDS / "production-keys.json").exists():
+        fresh = True  # a world encrypted under other keys could not be read
     with psycopg.connect(args.pg_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.pg_db,)).fetchone()
         if exists and not marker.exists():
@@ -354,7 +371,7 @@ def postgres_world(size: str, fresh: bool, args) -> dict:
             exists = None
         if not exists:
             conn.execute(f'CREATE DATABASE "{args.pg_db}"')
-    env = base_env(var_dir) | PRODUCTION_ENV
+    env = base_env(var_dir) | PRODUCTION_ENV | production_keys()
     env["SANKE_DATABASE_URL"] = with_path(args.pg_url, f"/{args.pg_db}")
     env["SANKE_REDIS_URL"] = with_path(args.redis_url, f"/{args.redis_db}")
     build_world(env, size, fresh)
@@ -382,49 +399,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen
-    port: int
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-            except ProcessLookupError:
-                pass
-
-    def errors(self) -> list[str]:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return [line for line in text.splitlines() if line.startswith(("ERROR", "Traceback"))]
-
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def group_cpu_seconds(group: int) -> float:
-    """CPU seconds so far of every process in the server's process group (uvicorn and its workers).
+def group_cpu_seconds(pid: int) -> float:
+    """CPU seconds so far of the server's processes (the shell, uvicorn and its workers).
 
     The machine may be shared: wall-clock figures then depend on what else runs, while the server's CPU
     per request is what a page costs whatever the load."""
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            text = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2 :].split()
-        if int(fields[2]) == group:
-            total += (int(fields[11]) + int(fields[12])) / TICK
-    return total
+    return cpu_snapshot(pid)["server"]
 
 
 def start_server(name: str, command: str, env: dict, log: Path) -> Server:
