@@ -27,7 +27,6 @@ def alliance_list(request):
     alliances = (
         Alliance.objects.visible_to(request.user)
         .select_related("host_school", "region")
-        .annotate(member_count=Count("members", distinct=True), series_count=Count("series", distinct=True))
         .order_by("-term_start", "name")
     )
     kind = request.GET.get("kind", "")
@@ -41,6 +40,10 @@ def alliance_list(request):
         request,
         "alliances/alliance_list.html",
         alliances,
+        annotate={
+            "member_count": Count("members", distinct=True),
+            "series_count": Count("series", distinct=True),
+        },
         kinds=AllianceKind.choices,
         kind=kind,
         q=text,

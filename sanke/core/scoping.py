@@ -96,7 +96,14 @@ class Scope:
     # --- filters ---------------------------------------------------------------------------------------
     @staticmethod
     def _q(path: str, prefixes: Iterable[str], school_ids: Iterable[int]) -> Q | None:
-        parts = [Q(**{f"{path}region__code__startswith": prefix}) for prefix in sorted(prefixes)]
+        in_regions = [Q(region__code__startswith=prefix) for prefix in sorted(prefixes)]
+        if path and in_regions:
+            # Below a school, the schools of the granted regions as a subquery: joining school and region
+            # into every row (outer joins, under an OR) made counting a county's people 5x slower.
+            schools = apps.get_model("org.School")._default_manager.filter(reduce(or_, in_regions))
+            parts = [Q(**{f"{path}pk__in": schools.values("pk")})]
+        else:
+            parts = in_regions
         ids = sorted(school_ids)
         if ids:
             parts.append(Q(**{f"{path}pk__in" if path else "pk__in": ids}))

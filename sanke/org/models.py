@@ -398,18 +398,23 @@ class PersonQuerySet(ScopedQuerySet):
     """Staff see the people of their scope; everyone sees themselves; guardians their children.
     Changing people is for the admins of their school."""
 
-    distinct_rows = True
-
     def scope_q(self, scope, user, action):
         if action != VIEW:
             return super().scope_q(scope, user, action)
-        query: models.Q | None = None
-        if user.is_authenticated:
-            query = models.Q(user=user) | models.Q(guardians__user=user)
+        if not user.is_authenticated:
+            return None
+        # Oneself and one's children (a guardian's), through a subquery: a join would repeat rows, and the
+        # DISTINCT that undoes it made counting a county's people a sort of every column (~0.3 s).
+        children = Person.wards.through.objects.filter(from_person__user=user).values("to_person_id")
+        own = models.Q(user=user) | models.Q(pk__in=children)
         staff = scope.school_q("school__", staff_only=True)
-        if staff is not None:
-            query = staff if query is None else query | staff
-        return query
+        if staff is None:
+            return own
+        # Staff usually see themselves and their children through their schools already. Then the list is
+        # filtered by school alone, which the (school, kind, number, name) index serves in order: 25 rows
+        # of a county in under a millisecond, where "school … OR own" sorted all 78,000 (~100 ms).
+        outside = list(Person.objects.filter(own).exclude(staff).values_list("pk", flat=True))
+        return staff | models.Q(pk__in=outside) if outside else staff
 
 
 class Person(TimeStampedModel):

@@ -97,13 +97,14 @@ PEOPLE = Editor(
 @login_required
 def region_list(request):
     _staff(request)
-    regions = (
-        Region.objects.visible_to(request.user)
-        .select_related("parent")
-        .annotate(school_count=Count("schools", distinct=True))
-        .order_by("code")
+    regions = Region.objects.visible_to(request.user).select_related("parent").order_by("code")
+    return list_page(
+        request,
+        "org/region_list.html",
+        regions,
+        filters.RegionFilter,
+        annotate={"school_count": Count("schools", distinct=True)},
     )
-    return list_page(request, "org/region_list.html", regions, filters.RegionFilter)
 
 
 @login_required
@@ -165,10 +166,6 @@ def school_list(request):
     schools = (
         School.objects.visible_to(request.user)
         .select_related("region", "central_school")
-        .annotate(
-            class_count=Count("class_groups", distinct=True),
-            classroom_count=Count("classrooms", distinct=True),
-        )
         .order_by("region__code", "code")
     )
     scope = scope_for(request.user)
@@ -177,6 +174,10 @@ def school_list(request):
         "org/school_list.html",
         schools,
         filters.SchoolFilter,
+        annotate={
+            "class_count": Count("class_groups", distinct=True),
+            "classroom_count": Count("classrooms", distinct=True),
+        },
         can_create=bool(scope.manage_region_prefixes) or scope.is_superuser,
     )
 
@@ -241,10 +242,15 @@ def class_list(request):
     classes = (
         ClassGroup.objects.visible_to(request.user)
         .select_related("school", "grade", "head_teacher")
-        .annotate(student_count=Count("students"))
         .order_by("school__code", "grade__number", "name")
     )
-    return list_page(request, "org/class_list.html", classes, filters.ClassGroupFilter)
+    return list_page(
+        request,
+        "org/class_list.html",
+        classes,
+        filters.ClassGroupFilter,
+        annotate={"student_count": Count("students")},
+    )
 
 
 @login_required
@@ -298,10 +304,15 @@ def classroom_list(request):
     classrooms = (
         Classroom.objects.visible_to(request.user)
         .select_related("school", "home_class__grade")
-        .annotate(equipment_count=Count("equipment"))
         .order_by("school__code", "name")
     )
-    return list_page(request, "org/classroom_list.html", classrooms, filters.ClassroomFilter)
+    return list_page(
+        request,
+        "org/classroom_list.html",
+        classrooms,
+        filters.ClassroomFilter,
+        annotate={"equipment_count": Count("equipment")},
+    )
 
 
 @login_required

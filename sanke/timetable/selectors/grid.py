@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -87,12 +88,14 @@ class WeekGrid:
 
 
 class _GridBuilder:
-    def __init__(self, school, title: str, subtitle: str = ""):
+    def __init__(self, school, title: str, subtitle: str = "", periods: list | None = None):
         self.school = school
         self.title = title
         self.subtitle = subtitle
-        # scope: the periods of a school the caller fetched through the kernel
-        self.periods = list(Period.objects.filter(school=school).order_by("number")) if school else []
+        if periods is None:
+            # scope: the periods of a school the caller fetched through the kernel
+            periods = list(Period.objects.filter(school=school).order_by("number")) if school else []
+        self.periods = periods
         self.cells = {(day, p.number): GridCell(day) for p in self.periods for day in SCHOOL_WEEK}
         self.unplaced: list[tuple[str, GridItem]] = []
 
@@ -274,29 +277,47 @@ def classroom_week(classroom, user) -> WeekGrid:
     return builder.build()
 
 
-def alliance_week(alliance, user) -> list[WeekGrid]:
-    """One grid per school of the alliance, each showing the alliance's slots in that school's own
-    periods: the host school first, then the receiving schools."""
-    from sanke.org.models import School
+SCHOOLS_PER_PAGE = 6
+
+
+def alliance_week(alliance, user, page_number=None) -> tuple[list[WeekGrid], Page]:
+    """The alliance's week: the host school's grid, then a page of the receiving schools' grids, each
+    showing the alliance's slots in that school's own periods. A county's alliance may reach 30 schools;
+    a page of ``SCHOOLS_PER_PAGE`` keeps the page's size and its queries the same whatever its size
+    (all periods and classes of the page's schools in one query each)."""
+    from sanke.org.models import ClassGroup, School
 
     slots = list(_slots(user, Q(series__alliance=alliance)))
     receiver_school_ids = {c.school_id for slot in slots for c in slot.series.receiving_classes.all()}
     member_ids = set(alliance.members.values_list("school_id", flat=True))
     # scope: the member schools of an alliance the caller sees (named on its grid)
-    schools = School.objects.filter(pk__in=member_ids | receiver_school_ids).exclude(
-        pk=alliance.host_school_id
+    schools = (
+        School.objects.filter(pk__in=member_ids | receiver_school_ids)
+        .exclude(pk=alliance.host_school_id)
+        .order_by("code")
     )
-    grids = []
-    host = _GridBuilder(alliance.host_school, alliance.host_school.name, _("Host school"))
+    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(page_number)
+    page_schools = list(page.object_list)
+    school_ids = [alliance.host_school_id, *(school.pk for school in page_schools)]
+    periods: dict[int, list] = {pk: [] for pk in school_ids}
+    # scope: the periods of the schools above
+    for period in Period.objects.filter(school_id__in=school_ids).order_by("number"):
+        periods[period.school_id].append(period)
+    classes: dict[int, set[int]] = {pk: set() for pk in school_ids}
+    # scope: the classes of the schools above, for matching the slots' receiving classes
+    for pk, school_id in ClassGroup.objects.filter(school_id__in=school_ids).values_list("pk", "school_id"):
+        classes[school_id].add(pk)
+
+    host_school = alliance.host_school
+    host = _GridBuilder(host_school, host_school.name, _("Host school"), periods[host_school.pk])
     for slot in slots:
         if slot.series.host_classroom.school_id == alliance.host_school_id:
             host.add(slot.weekday, slot.host_period.number, _host_item(slot))
         else:  # a series hosted elsewhere (another school of the alliance's region): show it at its host
             host.unplaced.append((f"{slot.get_weekday_display()} {slot.clock}", _host_item(slot)))
-    grids.append(host.build())
-    for school in schools.order_by("code"):
-        builder = _GridBuilder(school, school.name, _("Receiving school"))
-        class_ids = set(school.class_groups.values_list("pk", flat=True))
-        _add_receiving(builder, slots, class_ids)
+    grids = [host.build()]
+    for school in page_schools:
+        builder = _GridBuilder(school, school.name, _("Receiving school"), periods[school.pk])
+        _add_receiving(builder, slots, classes[school.pk])
         grids.append(builder.build())
-    return grids
+    return grids, page

@@ -6,6 +6,7 @@ own page).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -144,7 +145,8 @@ def test_classroom_week_shows_what_its_home_class_receives_there(world):
 
 
 def test_alliance_week_has_one_grid_per_school_in_its_own_periods(world):
-    grids = selectors.alliance_week(english(world), world.users["county_admin"])
+    grids, page = selectors.alliance_week(english(world), world.users["county_admin"])
+    assert page.paginator.num_pages == 1
     by_name = {grid.school.name: grid for grid in grids}
     assert grids[0].school == world.schools["host"]
     assert set(by_name) == {"千岛湖镇第一小学", "枫树岭镇中心小学", "龙井教学点", "下姜教学点"}
@@ -155,10 +157,27 @@ def test_alliance_week_has_one_grid_per_school_in_its_own_periods(world):
     assert all(item.is_sync for grid in grids for row in grid.rows for c in row.cells for item in c.items)
 
 
+def test_alliance_week_shows_its_receiving_schools_a_page_at_a_time(world, client_for, monkeypatch):
+    """A county's alliance may reach 30 schools: the page shows the host and a page of the others."""
+    from sanke.timetable.selectors import grid
+
+    monkeypatch.setattr(grid, "SCHOOLS_PER_PAGE", 1)
+    client = client_for(world.users["county_admin"])
+    url = reverse("timetable:alliance", args=[english(world).pk])
+    seen = []
+    for number in (1, 2, 3):
+        html = client.get(url, {"page": number}).content.decode()
+        schools = re.findall(r'data-testid="week-grid" data-school="(\d+)"', html)
+        assert schools[0] == str(world.schools["host"].pk) and len(schools) == 2
+        seen.append(schools[1])
+    assert 'data-testid="school-pages"' in html
+    assert len(set(seen)) == 3  # 枫树岭, 龙井, 下姜: each on a page of its own
+
+
 def test_alliance_grid_include_renders_on_its_own(world):
     from django.template.loader import render_to_string
 
-    grid = selectors.alliance_week(english(world), world.users["county_admin"])[2]
+    grid = selectors.alliance_week(english(world), world.users["county_admin"])[0][2]
     html = render_to_string("timetable/_week_grid.html", {"grid": grid})
     assert 'data-testid="week-grid"' in html and "英语" in html
 

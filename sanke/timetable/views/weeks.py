@@ -108,8 +108,7 @@ def alliance_week(request, pk):
     require_staff(request.user)
     queryset = Alliance.objects.select_related("host_school", "region", "coordinator")
     alliance = access_object(Alliance, request.user, pk, queryset=queryset)
+    grids, page = selectors.alliance_week(alliance, request.user, request.GET.get("page"))
     return render(
-        request,
-        "timetable/alliance_week.html",
-        {"alliance": alliance, "grids": selectors.alliance_week(alliance, request.user)},
+        request, "timetable/alliance_week.html", {"alliance": alliance, "grids": grids, "page_obj": page}
     )
