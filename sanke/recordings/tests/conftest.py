@@ -83,3 +83,34 @@ class Tus:
 @pytest.fixture
 def tus_for(client_for):
     return lambda user: Tus(client_for(user))
+
+
+@pytest.fixture(scope="session")
+def video12(tmp_path_factory) -> Path:
+    """12 s, 320×180, with audio: two 6 s segments per rendition, quick to transcode."""
+    return make_video(tmp_path_factory.mktemp("videos") / "short.mp4", 12)
+
+
+def publish_in_process(user, lesson, video: Path, *, title: str = "英语课实录"):
+    """A recording of ``lesson`` uploaded by ``user`` and transcoded here (as the worker would): ready."""
+    import shutil
+
+    from sanke.recordings import actions, storage
+    from sanke.recordings.transcode import run_transcode
+
+    recording = actions.do_create_upload(
+        acting_user=user,
+        school=lesson.series.alliance.host_school,
+        lesson=lesson,
+        title=title,
+        file_name=video.name,
+        length=video.stat().st_size,
+    )
+    shutil.copyfile(video, storage.partial_path(recording.upload_id))
+    recording.upload_offset = recording.upload_length
+    Recording = type(recording)
+    Recording.objects.filter(pk=recording.pk).update(upload_offset=recording.upload_length)
+    actions.do_finish_upload(recording)
+    assert run_transcode(recording.pk) == "published"
+    recording.refresh_from_db()
+    return recording
