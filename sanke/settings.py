@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "sanke.alliances",
     "sanke.timetable",
     "sanke.live",
+    "sanke.recordings",
     "sanke.site",
 ]
 
@@ -296,6 +297,13 @@ CELERY_BEAT_SCHEDULE = {
     # media rooms of lessons off air are destroyed, unknown feeds kicked from live ones (live/media/rooms.py)
     "sweep-media-rooms": {"task": "live.sweep_media_rooms", "schedule": 60.0},
 }
+# Transcoding has its own queue, so a long video never holds up imports and scheduling (the worker of
+# `make run` consumes both; production runs dedicated transcode workers: `celery worker -Q transcode`).
+CELERY_TASK_ROUTES = {
+    "recordings.transcode": {"queue": "transcode"},
+    "recordings.recover_transcodes": {"queue": "transcode"},
+}
+CELERY_BEAT_SCHEDULE["recover-transcodes"] = {"task": "recordings.recover_transcodes", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # --- live lessons: media backend -------------------------------------------------------------------------
@@ -418,6 +426,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # rest of the file is discarded as it streams past, and the form says why).
 SANKE_UPLOAD_MAX_BYTES = env_int("SANKE_UPLOAD_MAX_BYTES", 16 * 1024 * 1024)
 SANKE_IMPORT_MAX_BYTES = env_int("SANKE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Recordings (sanke/recordings): resumable uploads of videos, and the signed links of the player.
+SANKE_RECORDING_MAX_BYTES = env_int("SANKE_RECORDING_MAX_BYTES", 8 * 1024**3)  # one video
+SANKE_RECORDING_MAX_SECONDS = env_int("SANKE_RECORDING_MAX_SECONDS", 4 * 3600)
+SANKE_RECORDING_DAILY_BYTES = env_int("SANKE_RECORDING_DAILY_BYTES", 20 * 1024**3)  # per user and day
+SANKE_RECORDING_OPEN_UPLOADS = env_int("SANKE_RECORDING_OPEN_UPLOADS", 3)  # unfinished uploads per user
+SANKE_RECORDING_UPLOADS_PER_HOUR = env_int("SANKE_RECORDING_UPLOADS_PER_HOUR", 20)
+SANKE_RECORDING_CHUNK_BYTES = env_int("SANKE_RECORDING_CHUNK_BYTES", 8 * 1024 * 1024)  # < the body limit
+SANKE_MEDIA_LINK_SECONDS = env_int("SANKE_MEDIA_LINK_SECONDS", 600)  # how long a signed segment link works
+SANKE_TRANSCODE_LEASE_SECONDS = env_int("SANKE_TRANSCODE_LEASE_SECONDS", 30)  # silent run → taken over
 FILE_UPLOAD_HANDLERS = [
     "sanke.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

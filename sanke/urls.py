@@ -19,6 +19,9 @@ urlpatterns = [
     path("alliances/", include(([*alliance_urls.urlpatterns, *alliance_urlpatterns], "alliances"))),
     path("timetable/", include("sanke.timetable.urls")),
     path("live/", include("sanke.live.urls")),
+    path("recordings/", include("sanke.recordings.urls")),
+    # tus (resumable uploads) needs PATCH and DELETE, which only /api/ paths take (core/methods.py)
+    path("api/uploads/recordings/", include("sanke.recordings.upload_urls")),
     path("system/", include("sanke.core.urls")),
     path("api/v1/", include("sanke.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

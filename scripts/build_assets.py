@@ -26,6 +26,11 @@ FILES = {
     "@tabler/icons-webfont/dist/fonts/tabler-icons.woff": "tabler-icons/fonts/tabler-icons.woff",
     "@tabler/icons-webfont/dist/fonts/tabler-icons.ttf": "tabler-icons/fonts/tabler-icons.ttf",
     "webrtc-adapter/out/adapter.js": "webrtc-adapter/adapter.js",
+    # recordings: the VOD player (an ES module) and the resumable uploader (a classic script, window.tus)
+    "hls.js/dist/hls.mjs": "hls.js/hls.mjs",
+    "hls.js/dist/hls.mjs.map": "hls.js/hls.mjs.map",
+    "tus-js-client/dist/tus.min.js": "tus-js-client/tus.min.js",
+    "tus-js-client/dist/tus.min.js.map": "tus-js-client/tus.min.js.map",
 }
 # janus.js comes from Debian's libjs-janus-gateway, so it matches the Janus server version installed with it
 # (the npm janus-gateway release is newer than Debian's server). Optional: without Janus, p2p media is used.

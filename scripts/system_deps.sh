@@ -8,7 +8,7 @@
 set -euo pipefail
 
 janus_packages=(janus janus-tools libjs-janus-gateway)
-packages=(gettext)
+packages=(gettext ffmpeg)  # ffmpeg/ffprobe: recordings are probed and transcoded to HLS
 optional=()
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str]):
-    """A ``celery -A sanke worker`` process (solo pool) with ``env``, once it says it is ready."""
+def celery_worker(env: dict[str, str], queues: str = ""):
+    """A ``celery -A sanke worker`` process (solo pool) with ``env``, once it says it is ready; ``queues``
+    (e.g. "celery,transcode") when it must consume more than the default queue."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -37,6 +38,7 @@ def celery_worker(env: dict[str, str]):
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *(["--queues", queues] if queues else []),
         ],
         cwd=ROOT,
         env=env,
@@ -63,17 +65,30 @@ def celery_worker(env: dict[str, str]):
 
 
 @contextlib.contextmanager
-def celery_worker_on(database_name: str):
+def celery_worker_on(database_name: str, *, queues: str = "", env_extra: dict[str, str] | None = None):
     """A worker on the tests' database (jobs queued by a transactional or browser test run for real)."""
     env = {
         **os.environ,
+        **(env_extra or {}),
         "DJANGO_SETTINGS_MODULE": "sanke.testing.worker_settings",
         "SANKE_TEST_DATABASE_NAME": str(database_name),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     # messages left by earlier runs would name jobs of another database
     subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "sanke", "purge", "-f"], cwd=ROOT, env=env, capture_output=True
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sanke",
+            "purge",
+            "-f",
+            *(["--queues", queues] if queues else []),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
     )
-    with celery_worker(env) as process:
+    with celery_worker(env, queues) as process:
         yield process

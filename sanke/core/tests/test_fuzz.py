@@ -79,6 +79,11 @@ SKIPPED_NAMES = {
     "api_schema",
     "timetable:ical",
     "core:status",  # reads no input; its checks probe outside services for seconds
+    # a recording's tus endpoint and its media (playlists, signed segments): no page, no form to fuzz
+    "recordings_upload:uploads",
+    "recordings_upload:upload",
+    "recordings:playlist",
+    "recordings:segment",
 }
 # Fields that hold no user data: the CSRF token (the test client does not check it).
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}

@@ -19,6 +19,8 @@ from sanke.accounts.models import RoleAssignment, User
 from sanke.alliances.models import Alliance
 from sanke.core.models import AuditEvent, ImportJob
 from sanke.org.models import ClassGroup, Classroom, Equipment, Person, Region, School
+from sanke.recordings.models import Chapter, Recording
+from sanke.recordings.tests.factories import published_recording
 from sanke.testing.factories import place_series
 from sanke.timetable.models import Lesson, ScheduleJob, SyncSeries, Term, TimetableEntry
 
@@ -39,6 +41,7 @@ SEGMENT_MODELS = {
     "lessons": Lesson,
     "jobs": ImportJob,
     "schedule-jobs": ScheduleJob,
+    "recordings": Recording,
 }
 KWARG_MODELS = {
     "school_pk": School,
@@ -47,6 +50,7 @@ KWARG_MODELS = {
     "region_pk": Region,
     "class_pk": ClassGroup,
     "alliance_pk": Alliance,
+    "chapter_id": Chapter,
 }
 DELETE_KINDS = {
     "grade": "grade",
@@ -117,6 +121,10 @@ def urls_for(route, name, kwargs, targets):
         return [reverse(name, kwargs={"kind": "students", "fmt": "xlsx"})]
     if kwargs == ["token"]:  # a forged feed token must give nothing
         return [reverse(name, kwargs={"token": "forged-token"})]
+    if kwargs == ["upload_id"]:  # a recording's resumable upload (tus), named by its upload id
+        return [reverse(name, kwargs={"upload_id": targets[Recording].upload_id})]
+    if kwargs[:2] == ["pk", "rendition"]:  # a recording's media: playlist, or a segment by a signed link
+        return [targets["recording-media"][len(kwargs) - 2]]
     values = {kwarg: targets[model_for(route, kwarg)].pk for kwarg in kwargs}
     return [reverse(name, kwargs=values)]
 
@@ -152,7 +160,17 @@ def county_targets(world):
         ImportJob: import_job_at(host, world.users["school_admin"]),
         ScheduleJob: schedule_job_of(Alliance.objects.get(host_school=host)),
         "grade": host.grades.first(),
+        **recording_targets(
+            Lesson.objects.filter(series__subject="英语").first(), world.users["county_admin"]
+        ),
     }
+
+
+def recording_targets(lesson, viewer):
+    """A published recording of ``lesson``, its chapter, and its media URLs signed for ``viewer`` (a link
+    copied from someone who may watch: it must give nothing to anyone else)."""
+    recording, media = published_recording(lesson, viewer)
+    return {Recording: recording, Chapter: recording.chapters.get(), "recording-media": media}
 
 
 def import_job_at(school, user):
@@ -206,6 +224,7 @@ def school_targets(world):
         ImportJob: import_job_at(central, world.users["county_admin"]),
         ScheduleJob: schedule_job_of(alliance),
         "grade": central.grades.first(),
+        **recording_targets(series.lessons.first(), world.users["county_admin"]),
     }
 
 

@@ -260,8 +260,8 @@ def one_url_per_route(urls) -> list[str]:
 def _ids_for(name: str, targets) -> list[int]:
     """The county's object ids to put into a query parameter: by its name when it says, else all of them."""
     name = name.lower()
-    by_name = [obj.pk for model, obj in targets.items() if model != "grade" and _names(model, name)]
-    return by_name or sorted({obj.pk for obj in targets.values()})
+    by_name = [obj.pk for model, obj in targets.items() if isinstance(model, type) and _names(model, name)]
+    return by_name or sorted({obj.pk for obj in targets.values() if hasattr(obj, "pk")})  # not media URLs
 
 
 def _names(model, name: str) -> bool:
