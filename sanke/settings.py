@@ -296,7 +296,13 @@ CELERY_BEAT_SCHEDULE = {
     "mark-missed-lessons": {"task": "live.mark_missed_lessons", "schedule": 300.0},
     # media rooms of lessons off air are destroyed, unknown feeds kicked from live ones (live/media/rooms.py)
     "sweep-media-rooms": {"task": "live.sweep_media_rooms", "schedule": 60.0},
+    # background jobs whose message or worker was lost are sent again (core/jobs.py)
+    "sweep-lost-jobs": {"task": "core.sweep_lost_jobs", "schedule": 60.0},
 }
+# A job waiting this long for a worker is sent again; one running without progress this long lost its worker
+# (an import reports every few hundred rows, a co-scheduling run at least once per solver time limit).
+SANKE_JOB_QUEUED_GRACE_SECONDS = env_int("SANKE_JOB_QUEUED_GRACE_SECONDS", 120)
+SANKE_JOB_STALE_SECONDS = env_int("SANKE_JOB_STALE_SECONDS", 600)
 # Transcoding has its own queue, so a long video never holds up imports and scheduling (the worker of
 # `make run` consumes both; production runs dedicated transcode workers: `celery worker -Q transcode`).
 CELERY_TASK_ROUTES = {

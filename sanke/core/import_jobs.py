@@ -183,4 +183,4 @@ def job_result(job: ImportJob) -> ImportResult | None:
     )
 
 
-jobs.register_runner(TASK_NAME, run_import_job)
+jobs.register_runner(TASK_NAME, run_import_job, ImportJob)

@@ -10,7 +10,10 @@ the kind registers under its Celery task name (``register_runner``), a thin Cele
 its pages (the progress card is ``{% job_progress %}``). Imports (``sanke.core.import_jobs``) and the
 co-scheduling of an alliance or a region (``sanke.timetable.schedule_jobs``) are the first two.
 
-Runs are retry-safe: tasks are acknowledged late, so a task whose worker died runs again. A run claims
+Runs are retry-safe. Tasks are acknowledged late, but not every broker sends a dead worker's task again
+(the file broker of ``make run`` has taken it for good, Redis only after its visibility timeout), and a
+message can be lost before any worker sees it; so ``sweep_lost_jobs`` (Celery beat, every minute) sends
+again the task of a job that waited or ran without a sign of life for too long. A run claims
 its job with a conditional update (queued or running → running) and a kind marks it done inside its own
 write transaction with another (running → done, ``mark_done``): a second run finds it done and rolls
 back, so the work is never written twice. ``finish`` records a failure only on a job still running.
@@ -18,12 +21,13 @@ back, so the work is never written twice. ``finish`` records a failure only on a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.utils import timezone, translation
 
@@ -36,15 +40,18 @@ J = TypeVar("J", bound=BackgroundJob)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 _RUNNERS: dict[str, Callable[[int], str]] = {}
+_KINDS: dict[str, type[BackgroundJob]] = {}
 
 
 class JobAlreadyDone(Exception):
     """Raised inside a write transaction when another run has finished the job meanwhile: roll back."""
 
 
-def register_runner(task_name: str, runner: Callable[[int], str]) -> None:
-    """Say which function runs the jobs of ``task_name`` (what ``run_now`` calls in tests and tools)."""
+def register_runner(task_name: str, runner: Callable[[int], str], model: type[BackgroundJob]) -> None:
+    """Say which function runs the jobs of ``task_name`` (what ``run_now`` calls in tests and tools) and
+    which model holds them (what the sweep looks through)."""
     _RUNNERS[task_name] = runner
+    _KINDS[task_name] = model
 
 
 def submitter_fields(acting_user) -> dict:
@@ -91,6 +98,7 @@ def claim(model: type[J], job_id: int, phase: str) -> J | None:
         status=JobStatus.RUNNING,
         phase=phase,
         started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
         rows_done=0,
         attempts=F("attempts") + 1,
     )
@@ -102,7 +110,7 @@ def claim(model: type[J], job_id: int, phase: str) -> J | None:
 def report(job: BackgroundJob, phase: str, done: int, total: int, **fields) -> None:
     """Progress of a running job: ``done`` of ``total`` units of the current phase."""
     type(job)._default_manager.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-        phase=phase, rows_done=done, rows_total=total, **fields
+        phase=phase, rows_done=done, rows_total=total, heartbeat_at=timezone.now(), **fields
     )
 
 
@@ -148,3 +156,29 @@ def job_status_response(job: BackgroundJob) -> JsonResponse:
     response = JsonResponse(job_status(job))
     response["Cache-Control"] = "no-store"
     return response
+
+
+def sweep_lost_jobs(now=None) -> list[tuple[str, int]]:
+    """Send again the task of every job that lost its message or its worker; what was sent, by task.
+
+    A job waiting longer than ``SANKE_JOB_QUEUED_GRACE_SECONDS`` since it was submitted (or last sent
+    again), or running with no progress for ``SANKE_JOB_STALE_SECONDS`` (its worker died), is sent again.
+    Sending twice is harmless: a run claims the job with a conditional update and writes its result only
+    while the job is still running (``mark_done``), so the second of two runs changes nothing. Each job
+    is sent at most once per grace period, so a busy worker's queue is not flooded."""
+    now = now or timezone.now()
+    waited = now - dt.timedelta(seconds=settings.SANKE_JOB_QUEUED_GRACE_SECONDS)
+    stale = now - dt.timedelta(seconds=settings.SANKE_JOB_STALE_SECONDS)
+    sent = []
+    for task_name, model in _KINDS.items():
+        lost = model._default_manager.filter(
+            Q(status=JobStatus.QUEUED, created_at__lt=waited, heartbeat_at__isnull=True)
+            | Q(status=JobStatus.QUEUED, heartbeat_at__lt=waited)
+            | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+        )
+        for job_id in lost.values_list("pk", flat=True):
+            # only if nobody touched it meanwhile; the mark makes it wait a grace period before another send
+            if model._default_manager.filter(pk=job_id, status__in=ACTIVE).update(heartbeat_at=now):
+                enqueue(task_name, job_id)
+                sent.append((task_name, job_id))
+    return sent

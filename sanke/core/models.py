@@ -144,6 +144,9 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # when a worker last said it works on the job (claim, progress), or when the sweep last sent it again:
+    # a job quiet for too long has lost its worker or its message (``sanke.core.jobs.sweep_lost_jobs``)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import connection
 
-from sanke.core import import_jobs
+from sanke.core import import_jobs, jobs
 
 
 @shared_task(name="core.health_check")
@@ -20,3 +20,9 @@ def run_import_job(job_id: int) -> str:
     """Retry-safe (acks_late): the job is claimed and finished with conditional updates, and marked done
     inside the import's write transaction, so a second run of the same job never writes twice."""
     return import_jobs.run_import_job(job_id)
+
+
+@shared_task(name="core.sweep_lost_jobs")
+def sweep_lost_jobs() -> int:
+    """Celery beat, every minute: jobs whose message or worker was lost run again (``jobs``)."""
+    return len(jobs.sweep_lost_jobs())

@@ -105,6 +105,9 @@ def big_roster(path, rows: int) -> str:
     return str(path)
 
 
+ROSTER_ROWS = 10_000  # the clerk imports a whole school's roster
+
+
 def test_a_large_roster_imports_in_the_background_with_progress(
     world, page_for, live_server, tmp_path, screenshot, import_worker, browser
 ):
@@ -114,12 +117,12 @@ def test_a_large_roster_imports_in_the_background_with_progress(
     page = page_for("county_admin")
     page.goto(f"{live_server.url}/org/import/")
     page.select_option("#id_kind", "students")
-    page.set_input_files("#id_file", big_roster(tmp_path / "名册.csv", 8000))
+    page.set_input_files("#id_file", big_roster(tmp_path / "名册.csv", ROSTER_ROWS))
     page.click("[data-testid=import-submit]")
     # the job page: a progress bar that moves while the worker checks the rows
     progress = page.get_by_test_id("import-progress")
     expect(progress).to_be_visible()
-    expect(page.get_by_test_id("import-rows")).to_have_text(re.compile(r"已检查 [1-9][0-9]* / 8000 行"))
+    expect(page.get_by_test_id("import-rows")).to_have_text(re.compile(rf"已检查 [1-9][0-9]* / {ROSTER_ROWS} 行"))
     screenshot(page, "import-job-progress")
     # a reload keeps it (the job lives on the server)
     page.reload()
@@ -129,8 +132,8 @@ def test_a_large_roster_imports_in_the_background_with_progress(
     other.goto(f"{live_server.url}/org/people/")
     expect(other.locator("body")).not_to_contain_text("Server Error")
     # the result, once the worker is through
-    expect(page.get_by_test_id("import-success")).to_contain_text("8000", timeout=120_000)
-    assert class_group.students.filter(number__startswith="P").count() == 8000
+    expect(page.get_by_test_id("import-success")).to_contain_text(str(ROSTER_ROWS), timeout=120_000)
+    assert class_group.students.filter(number__startswith="P").count() == ROSTER_ROWS
     screenshot(page, "import-job-done")
     # and the import page lists the job
     page.click("text=导入其他文件")

@@ -177,4 +177,4 @@ def _schedule(job: ScheduleJob) -> Result:
     )
 
 
-jobs.register_runner(TASK_NAME, run_schedule_job)
+jobs.register_runner(TASK_NAME, run_schedule_job, ScheduleJob)
