@@ -5,12 +5,29 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from sanke.core.scoping import VIEW, ScopedQuerySet
 
 
-class TimeStampedModel(models.Model):
+class ChoiceLabels(models.Model):
+    """``get_<field>_display`` without hashing every label: Django builds a dict of a field's choices each
+    call, and hashing a lazy label translates it, so a week grid's ~150 weekday and status labels cost
+    ~2,000 translations. A scan compares the stored values instead and translates one label."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):  # noqa: N802 (Django's name)
+        value = getattr(self, field.attname)
+        for key, label in field.flatchoices:
+            if key == value:
+                return force_str(label, strings_only=True)
+        return force_str(value, strings_only=True)
+
+
+class TimeStampedModel(ChoiceLabels):
     """Base for domain models: when a row was created and last changed (stored in UTC)."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanke.alliances.models import Alliance
-from sanke.core.models import BackgroundJob, TimeStampedModel
+from sanke.core.models import BackgroundJob, ChoiceLabels, TimeStampedModel
 from sanke.core.params import EARLIEST_DATE, LATEST_DATE
 from sanke.core.scoping import CHANGE, VIEW, ScopedQuerySet
 from sanke.timetable.choices import DayKind, LessonStatus, SeriesStatus, SyncMode, Weekday
@@ -262,7 +262,7 @@ class SyncSeries(TimeStampedModel):
         return self.alliance.audit_placement()
 
 
-class SeriesSlot(models.Model):
+class SeriesSlot(ChoiceLabels):
     """A weekly slot of a series, in the host school's periods; proposed by the scheduler, then accepted."""
 
     series = models.ForeignKey(
