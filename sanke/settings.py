@@ -295,6 +295,8 @@ CELERY_BEAT_SCHEDULE = {
     "mark-missed-lessons": {"task": "live.mark_missed_lessons", "schedule": 300.0},
     # media rooms of lessons off air are destroyed, unknown feeds kicked from live ones (live/media/rooms.py)
     "sweep-media-rooms": {"task": "live.sweep_media_rooms", "schedule": 60.0},
+    # lessons are folded into the indicators on commit; this catches a fold that failed (supervision/hooks.py)
+    "fold-recent-lessons": {"task": "supervision.fold_recent_lessons", "schedule": 600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

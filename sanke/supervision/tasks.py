@@ -1,0 +1,11 @@
+"""Periodic work of the roll-up (run by the Celery worker's beat, see settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from sanke.supervision.actions import do_fold_recent_lessons
+
+
+@shared_task(name="supervision.fold_recent_lessons")
+def fold_recent_lessons() -> int:
+    """Retry-safe: a fold is idempotent. Catches lessons whose fold after commit failed."""
+    return do_fold_recent_lessons()
