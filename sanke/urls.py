@@ -19,6 +19,7 @@ urlpatterns = [
     path("alliances/", include(([*alliance_urls.urlpatterns, *alliance_urlpatterns], "alliances"))),
     path("timetable/", include("sanke.timetable.urls")),
     path("live/", include("sanke.live.urls")),
+    path("dashboard/", include("sanke.supervision.urls")),
     path("system/", include("sanke.core.urls")),
     path("api/v1/", include("sanke.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -26,6 +26,8 @@ FILES = {
     "@tabler/icons-webfont/dist/fonts/tabler-icons.woff": "tabler-icons/fonts/tabler-icons.woff",
     "@tabler/icons-webfont/dist/fonts/tabler-icons.ttf": "tabler-icons/fonts/tabler-icons.ttf",
     "webrtc-adapter/out/adapter.js": "webrtc-adapter/adapter.js",
+    # charts of the indicator dashboards (supervision), imported as an ES module
+    "echarts/dist/echarts.esm.min.mjs": "echarts/echarts.esm.min.js",
 }
 # janus.js comes from Debian's libjs-janus-gateway, so it matches the Janus server version installed with it
 # (the npm janus-gateway release is newer than Debian's server). Optional: without Janus, p2p media is used.

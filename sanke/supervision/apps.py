@@ -12,6 +12,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from sanke.supervision import hooks
+        from sanke.supervision import composition, hooks
 
+        composition.register()
         hooks.connect_signals()

@@ -120,6 +120,14 @@ def figures(placement: Placement, start: dt.date, end: dt.date, *, dimension: st
     return Figures(**totals)
 
 
+def figures_of(dimension: str, key, start: dt.date, end: dt.date) -> Figures:
+    """The figures of one class, alliance, teacher or host classroom (the caller accessed it)."""
+    rows = IndicatorDay.objects.filter(
+        dimension=dimension, key=str(key), day__range=(start, end)
+    )  # scope: accessed
+    return Figures(**rows.aggregate(**_sums()))
+
+
 def weekly_trend(placement: Placement, start: dt.date, end: dt.date) -> list[tuple[dt.date, Figures]]:
     """Figures per week (Monday first) between two days; weeks with nothing due are left out."""
     dimension = Dimension.SCHOOL if placement.school_id is not None else Dimension.REGION

@@ -1,0 +1,58 @@
+"""Which week and which term a dashboard shows: ``?date=`` (default today, school time) picks both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from sanke.supervision.facts import week_of
+
+
+@dataclass(frozen=True)
+class Period:
+    date: dt.date
+    week: dt.date  # Monday
+    term_start: dt.date
+    term_end: dt.date
+    term_name: str
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week + dt.timedelta(days=6)
+
+    @property
+    def week_range(self) -> tuple[dt.date, dt.date]:
+        return self.week, self.week_end
+
+    @property
+    def term(self) -> tuple[dt.date, dt.date]:
+        return self.term_start, self.term_end
+
+    @property
+    def query(self) -> str:
+        return f"date={self.date.isoformat()}"
+
+
+def period_for(request, alliances) -> Period:
+    """The period of ``?date=``: its week, and the term of the alliances (already scoped) around it —
+    else the last term before it, else the 20 weeks up to it."""
+    date = None
+    raw = request.GET.get("date", "")
+    try:
+        date = parse_date(raw) if raw else None
+    except ValueError:
+        date = None
+    date = date or timezone.localdate()
+    around = alliances.filter(term_start__lte=date, term_end__gte=date)
+    span = around.aggregate(start=Min("term_start"), end=Max("term_end"), name=Max("term_name"))
+    if span["start"] is None:
+        last = alliances.filter(term_end__lt=date).order_by("-term_end").first()
+        if last is not None:
+            span = {"start": last.term_start, "end": last.term_end, "name": last.term_name}
+        else:
+            span = {"start": date - dt.timedelta(weeks=20), "end": date, "name": ""}
+    return Period(date, week_of(date), span["start"], span["end"], span["name"] or "")

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from sanke.supervision import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard_home, name="home"),
+    path("regions/<int:region_pk>/", views.region_dashboard, name="region"),
+    path("regions/<int:region_pk>/lessons/", views.region_lessons, name="region_lessons"),
+    path("schools/<int:school_pk>/", views.school_dashboard, name="school"),
+    path("schools/<int:school_pk>/lessons/", views.school_lessons, name="school_lessons"),
+    path("classes/<int:class_pk>/", views.class_dashboard, name="class"),
+    path("alliances/<int:alliance_pk>/", views.alliance_dashboard, name="alliance"),
+    path("teachers/<int:person_pk>/", views.teacher_record, name="teacher"),
+]

@@ -1,0 +1,292 @@
+"""Indicator pages: a region's and a school's dashboard, a class, an alliance, a teacher's record, and the
+lessons behind every figure. Out of scope is 404 (the kernel); in scope but not a supervisor is 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from sanke.alliances.models import Alliance
+from sanke.core.access import access_object, require
+from sanke.core.pages import page_of
+from sanke.core.scoping import scope_for
+from sanke.org.models import ClassGroup, Person, Region, School
+from sanke.org.selectors import person_of
+from sanke.supervision import access
+from sanke.supervision.choices import Dimension, Outcome
+from sanke.supervision.overview import overview
+from sanke.supervision.period import Period, period_for
+from sanke.supervision.selectors import (
+    by_alliance,
+    by_class,
+    by_school,
+    by_subregion,
+    figures_of,
+    lessons_behind,
+    placement_of_region,
+    placement_of_school,
+    teacher_quota,
+)
+
+BREAKDOWNS = ("region", "school", "alliance", "teacher")
+RURAL_SERVICE_YEARS = 3  # Wenzhou: every full three years of sync teaching count as one year of rural service
+
+
+def _period(request) -> Period:
+    return period_for(request, Alliance.objects.visible_to(request.user))
+
+
+@login_required
+def dashboard_home(request):
+    """The widest dashboard the user may open: their region, their school, or their own record."""
+    scope = scope_for(request.user)
+    prefixes = sorted(scope.manage_region_prefixes | scope.staff_region_prefixes, key=len)
+    for prefix in prefixes:
+        region = (
+            Region.objects.visible_to(request.user).filter(code__startswith=prefix).order_by("code").first()
+        )
+        if region is not None and access.may_supervise_region(scope, region):
+            return redirect("dashboard:region", region.pk)
+    for school in School.objects.visible_to(request.user).filter(pk__in=sorted(scope.staff_school_ids))[:5]:
+        if access.may_supervise_school(scope, school):
+            return redirect("dashboard:school", school.pk)
+    person = person_of(request.user)
+    if person is not None and person.kind == "teacher":
+        return redirect("dashboard:teacher", person.pk)
+    raise PermissionDenied
+
+
+@login_required
+def region_dashboard(request, region_pk):
+    region = access_object(Region, request.user, region_pk, allowed=access.may_supervise_region)
+    period = _period(request)
+    placement = placement_of_region(region)
+    default = "school" if region.level == "county" else "region"
+    by = request.GET.get("by", default)
+    by = by if by in BREAKDOWNS else default
+    if by == "region":
+        rows = by_subregion(region, *period.term)
+    elif by == "alliance":
+        rows = by_alliance(placement, *period.term)
+    elif by == "teacher":
+        rows = []  # the teachers' quotas of the overview
+    else:
+        rows = by_school(placement, *period.term)
+    view = overview(request.user, placement, period, region)
+    return render(
+        request,
+        "supervision/region.html",
+        {
+            "region": region,
+            "period": period,
+            "view": view,
+            "by": by,
+            "rows": rows,
+            "breakdowns": [b for b in BREAKDOWNS if b != "region" or region.level != "county"],
+            "ancestors": region.ancestors(),
+            "lessons_url_name": "dashboard:region_lessons",
+            "place_pk": region.pk,
+        },
+    )
+
+
+@login_required
+def school_dashboard(request, school_pk):
+    school = access_object(
+        School,
+        request.user,
+        school_pk,
+        allowed=access.may_supervise_school,
+        queryset=School.objects.select_related("region"),
+    )
+    period = _period(request)
+    placement = placement_of_school(school)
+    return render(
+        request,
+        "supervision/school.html",
+        {
+            "school": school,
+            "period": period,
+            "view": overview(request.user, placement, period, school.region),
+            "classes": by_class(placement, *period.term),
+            "lessons_url_name": "dashboard:school_lessons",
+            "place_pk": school.pk,
+            "may_see_region": access.may_supervise_region(scope_for(request.user), school.region),
+        },
+    )
+
+
+def _lessons_page(request, placement, template_context: dict):
+    period = _period(request)
+    start = parse_date(request.GET.get("from", "") or "") if _valid(request.GET.get("from")) else None
+    end = parse_date(request.GET.get("to", "") or "") if _valid(request.GET.get("to")) else None
+    start, end = start or period.term_start, end or period.term_end
+    outcome = request.GET.get("outcome", "")
+    facts = lessons_behind(placement, start, end, outcome=outcome)
+    only = request.GET.get("only", "")
+    if only == "unreached":
+        facts = facts.filter(outcome=Outcome.HELD, reached=False)
+    elif only == "watched":
+        facts = facts.filter(outcome=Outcome.HELD, interacted=False)
+    elif only == "moved":
+        facts = facts.filter(moved=True)
+    return render(
+        request,
+        "supervision/lessons.html",
+        {
+            **template_context,
+            "period": period,
+            "page_obj": page_of(request, facts),
+            "start": start,
+            "end": end,
+            "outcome": outcome,
+            "narrow": only,
+            "outcomes": Outcome.choices,
+            "query": "&".join(
+                f"{k}={v}"
+                for k, v in (
+                    ("from", start.isoformat()),
+                    ("to", end.isoformat()),
+                    ("outcome", outcome),
+                    ("only", only),
+                )
+                if v
+            ),
+        },
+    )
+
+
+def _valid(raw) -> bool:
+    try:
+        return bool(raw) and parse_date(raw) is not None
+    except ValueError:
+        return False
+
+
+@login_required
+def region_lessons(request, region_pk):
+    region = access_object(Region, request.user, region_pk, allowed=access.may_supervise_region)
+    return _lessons_page(
+        request,
+        placement_of_region(region),
+        {"title": region.name, "back": ("dashboard:region", region.pk)},
+    )
+
+
+@login_required
+def school_lessons(request, school_pk):
+    school = access_object(School, request.user, school_pk, allowed=access.may_supervise_school)
+    return _lessons_page(
+        request,
+        placement_of_school(school),
+        {"title": school.name, "back": ("dashboard:school", school.pk)},
+    )
+
+
+@login_required
+def class_dashboard(request, class_pk):
+    class_group = access_object(
+        ClassGroup,
+        request.user,
+        class_pk,
+        allowed=lambda scope, c: access.may_supervise_school(scope, c.school),
+        queryset=ClassGroup.objects.select_related("school__region", "grade"),
+    )
+    period = _period(request)
+    placement = placement_of_school(class_group.school)
+    return render(
+        request,
+        "supervision/class.html",
+        {
+            "class_group": class_group,
+            "period": period,
+            "week": figures_of(Dimension.CLASS, class_group.pk, *period.week_range),
+            "term": figures_of(Dimension.CLASS, class_group.pk, *period.term),
+            "facts": lessons_behind(placement, *period.term, class_group_id=class_group.pk)[:50],
+        },
+    )
+
+
+@login_required
+def alliance_dashboard(request, alliance_pk):
+    """An alliance's host and receiving schools evaluated as one unit (捆绑考评)."""
+    alliance = access_object(
+        Alliance,
+        request.user,
+        alliance_pk,
+        allowed=lambda scope, a: access.may_supervise_school(scope, a.host_school),
+        queryset=Alliance.objects.select_related("host_school__region", "region"),
+    )
+    period = _period(request)
+    placement = placement_of_school(alliance.host_school)
+    facts = lessons_behind(placement, *period.term, alliance_id=alliance.pk)
+    per_school = (
+        facts.order_by()
+        .values("receiving_school__name")
+        .annotate(
+            receptions=Count("pk", filter=Q(outcome=Outcome.HELD)),
+            reached=Count("pk", filter=Q(outcome=Outcome.HELD, reached=True)),
+            interacted=Count("pk", filter=Q(outcome=Outcome.HELD, interacted=True)),
+            lessons=Count("lesson_id", distinct=True),
+            held=Count("lesson_id", distinct=True, filter=Q(outcome=Outcome.HELD)),
+        )
+        .order_by("receiving_school__name")
+    )
+    return render(
+        request,
+        "supervision/alliance.html",
+        {
+            "alliance": alliance,
+            "period": period,
+            "term": figures_of(Dimension.ALLIANCE, alliance.pk, *period.term),
+            "week": figures_of(Dimension.ALLIANCE, alliance.pk, *period.week_range),
+            "per_school": per_school,
+            "facts": facts[:50],
+        },
+    )
+
+
+@login_required
+def teacher_record(request, person_pk):
+    """A teacher's record of online lessons this term against their quota, printable (print CSS)."""
+    person = access_object(
+        Person, request.user, person_pk, queryset=Person.objects.select_related("school__region")
+    )
+    require(access.may_read_record(scope_for(request.user), person, person_of(request.user)))
+    period = _period(request)
+    quota = teacher_quota(person, *period.term)
+    first = (
+        lessons_behind(
+            placement_of_school(person.school), dt.date.min, timezone.localdate(), outcome=Outcome.HELD
+        )
+        .filter(host_teacher_id=person.pk)
+        .aggregate(first=Min("day"))["first"]
+        if person.school_id
+        else None
+    )
+    years = (timezone.localdate() - first).days // 365 if first else 0
+    facts = (
+        lessons_behind(placement_of_school(person.school), *period.term, host_teacher_id=person.pk)[:100]
+        if person.school_id
+        else []
+    )
+    return render(
+        request,
+        "supervision/teacher.html",
+        {
+            "person": person,
+            "period": period,
+            "quota": quota,
+            "first_lesson": first,
+            "years": years,
+            "rural_years": years // RURAL_SERVICE_YEARS,
+            "rural_every": RURAL_SERVICE_YEARS,
+            "facts": facts,
+        },
+    )
