@@ -16,6 +16,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -297,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-media-rooms": {"task": "live.sweep_media_rooms", "schedule": 60.0},
     # lessons are folded into the indicators on commit; this catches a fold that failed (supervision/hooks.py)
     "fold-recent-lessons": {"task": "supervision.fold_recent_lessons", "schedule": 600.0},
+    # Monday morning, school time: each school's early warnings of the week before (supervision/actions.py)
+    "warning-digests": {
+        "task": "supervision.send_warning_digests",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

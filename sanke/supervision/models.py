@@ -98,3 +98,21 @@ class IndicatorDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} {self.key} {self.day}"
+
+
+class WarningDigest(models.Model):
+    """That a school was sent the early-warning digest of a week: the weekly job claims the row before it
+    notifies, so a retried or doubled run never sends a school the same week twice."""
+
+    week = models.DateField()
+    school = models.ForeignKey("org.School", related_name="+", on_delete=models.CASCADE)
+    warnings = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("warning digest")
+        verbose_name_plural = _("warning digests")
+        constraints = [models.UniqueConstraint(fields=["week", "school"], name="warning_digest_once_a_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.school_id}"

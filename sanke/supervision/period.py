@@ -46,7 +46,11 @@ def period_for(request, alliances) -> Period:
         date = parse_date(raw) if raw else None
     except ValueError:
         date = None
-    date = date or timezone.localdate()
+    return period_at(date or timezone.localdate(), alliances)
+
+
+def period_at(date: dt.date, alliances) -> Period:
+    """The period of a day (``alliances``: the alliances whose terms count, already scoped)."""
     around = alliances.filter(term_start__lte=date, term_end__gte=date)
     span = around.aggregate(start=Min("term_start"), end=Max("term_end"), name=Max("term_name"))
     if span["start"] is None:

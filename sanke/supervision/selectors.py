@@ -261,6 +261,9 @@ class EndFrequency:
     label: str
     held: int
     target: int | None
+    key: str = ""
+    school_id: int | None = None
+    school: str = ""
 
     @property
     def below(self) -> bool:
@@ -282,14 +285,27 @@ def end_frequencies(placement: Placement, week: dt.date, target: int | None, ter
         if kind == "host":
             objects = Classroom.objects.filter(pk__in=ids).select_related("school")  # scope: rows placed
             labels = {str(o.pk): f"{o.school.name} {o.name}" for o in objects}
+            schools = {str(o.pk): o.school for o in objects}
         else:
             classes = ClassGroup.objects.filter(pk__in=ids).select_related(
                 "school", "grade"
             )  # scope: rows placed
             labels = {str(c.pk): f"{c.school.name} {c}" for c in classes}
+            schools = {str(c.pk): c.school for c in classes}
         for key in sorted(active, key=lambda k: labels.get(k, k)):
             fig = held.get(key)
-            result.append(EndFrequency(kind, labels.get(key, key), fig.held if fig else 0, target))
+            school = schools.get(key)
+            result.append(
+                EndFrequency(
+                    kind,
+                    labels.get(key, key),
+                    fig.held if fig else 0,
+                    target,
+                    key,
+                    school.pk if school else None,
+                    school.name if school else "",
+                )
+            )
     average = round(sum(e.held for e in result) / len(result), 2) if result else None
     return result, average
 

@@ -8,7 +8,9 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
@@ -18,8 +20,10 @@ from sanke.core.pages import page_of
 from sanke.core.scoping import scope_for
 from sanke.org.models import ClassGroup, Person, Region, School
 from sanke.org.selectors import person_of
+from sanke.policy.selectors import effective_policy
 from sanke.supervision import access
 from sanke.supervision.choices import Dimension, Outcome
+from sanke.supervision.exports import warnings_workbook
 from sanke.supervision.overview import overview
 from sanke.supervision.period import Period, period_for
 from sanke.supervision.selectors import (
@@ -33,6 +37,7 @@ from sanke.supervision.selectors import (
     placement_of_school,
     teacher_quota,
 )
+from sanke.supervision.warnings import early_warnings
 
 BREAKDOWNS = ("region", "school", "alliance", "teacher")
 RURAL_SERVICE_YEARS = 3  # Wenzhou: every full three years of sync teaching count as one year of rural service
@@ -92,6 +97,8 @@ def region_dashboard(request, region_pk):
             "ancestors": region.ancestors(),
             "lessons_url_name": "dashboard:region_lessons",
             "place_pk": region.pk,
+            "warnings": early_warnings(placement, period, view.target),
+            "warnings_url": reverse("dashboard:region_warnings", args=[region.pk]),
         },
     )
 
@@ -107,13 +114,16 @@ def school_dashboard(request, school_pk):
     )
     period = _period(request)
     placement = placement_of_school(school)
+    view = overview(request.user, placement, period, school.region)
     return render(
         request,
         "supervision/school.html",
         {
             "school": school,
             "period": period,
-            "view": overview(request.user, placement, period, school.region),
+            "view": view,
+            "warnings": early_warnings(placement, period, view.target),
+            "warnings_url": reverse("dashboard:school_warnings", args=[school.pk]),
             "classes": by_class(placement, *period.term),
             "lessons_url_name": "dashboard:school_lessons",
             "place_pk": school.pk,
@@ -289,4 +299,39 @@ def teacher_record(request, person_pk):
             "rural_every": RURAL_SERVICE_YEARS,
             "facts": facts,
         },
+    )
+
+
+def _warnings_export(request, placement, place: str, region, filename: str):
+    """The early warnings of a placement as an xlsx download."""
+    period = _period(request)
+    target = effective_policy(region).weekly_sync_lessons_per_end
+    content = warnings_workbook(place, period, early_warnings(placement, period, target))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"{filename}-{period.week.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def region_warnings(request, region_pk):
+    region = access_object(Region, request.user, region_pk, allowed=access.may_supervise_region)
+    return _warnings_export(
+        request, placement_of_region(region), region.name, region, f"warnings-{region.code}"
+    )
+
+
+@login_required
+def school_warnings(request, school_pk):
+    school = access_object(
+        School,
+        request.user,
+        school_pk,
+        allowed=access.may_supervise_school,
+        queryset=School.objects.select_related("region"),
+    )
+    return _warnings_export(
+        request, placement_of_school(school), school.name, school.region, f"warnings-{school.code}"
     )

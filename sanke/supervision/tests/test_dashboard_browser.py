@@ -23,6 +23,8 @@ def test_county_admin_drills_down_from_the_county_to_a_school_and_a_teacher(
     expect(page.get_by_test_id("week-held")).to_have_text("2 / 3")
     expect(page.get_by_test_id("headline")).to_contain_text("开课率")
     expect(page.locator("[data-trend-chart][data-ready='1'] svg")).to_be_visible()
+    expect(page.get_by_test_id("warning-count")).to_have_text("3")
+    expect(page.get_by_test_id("warnings")).to_contain_text("教师外出培训")
     screenshot(page, "dashboard-county")
 
     # drill down to the host school
