@@ -3,7 +3,7 @@ record)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from sanke.core.composition import NavEntry, register_nav
+from sanke.core.composition import NavEntry, register_audit_actions, register_nav
 from sanke.supervision.access import may_open_dashboard
 
 
@@ -19,3 +19,4 @@ def register() -> None:
             namespaces=("dashboard",),
         )
     )
+    register_audit_actions({"supervision.report.requested": _("Term report requested")})

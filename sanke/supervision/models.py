@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanke.core.models import BackgroundJob
 from sanke.supervision.choices import Dimension, Outcome
 
 
@@ -116,3 +117,36 @@ class WarningDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.school_id}"
+
+
+class ReportJob(BackgroundJob):
+    """A term report of a region or a school, made in the background (a province's takes a while) and
+    kept for download: the xlsx and the PDF are written under ``VAR_DIR/reports/<id>/`` (not public media:
+    they name teachers) and served by the job's page to whoever may see the job."""
+
+    PHASE_TEXTS = {
+        "queued": _("Waiting for the background worker…"),
+        "figures": _("Adding up the indicators…"),
+        "xlsx": _("Writing the spreadsheet…"),
+        "pdf": _("Writing the PDF…"),
+    }
+    PROGRESS_TEXT = _("%(done)s of %(total)s steps done")
+
+    region = models.ForeignKey(
+        "org.Region", null=True, blank=True, related_name="+", on_delete=models.CASCADE
+    )
+    place_school = models.ForeignKey(
+        "org.School", null=True, blank=True, related_name="+", on_delete=models.CASCADE
+    )
+    date = models.DateField(_("week of"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    xlsx_name = models.CharField(max_length=200, blank=True)
+    pdf_name = models.CharField(max_length=200, blank=True)
+    pdf_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("term report")
+        verbose_name_plural = _("term reports")
+
+    def __str__(self) -> str:
+        return self.title or f"report {self.pk}"

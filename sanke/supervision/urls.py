@@ -15,4 +15,10 @@ urlpatterns = [
     path("classes/<int:class_pk>/", views.class_dashboard, name="class"),
     path("alliances/<int:alliance_pk>/", views.alliance_dashboard, name="alliance"),
     path("teachers/<int:person_pk>/", views.teacher_record, name="teacher"),
+    path("regions/<int:region_pk>/reports/", views.region_report, name="region_report"),
+    path("schools/<int:school_pk>/reports/", views.school_report, name="school_report"),
+    path("report-jobs/<int:pk>/", views.report_job, name="report_job"),
+    path("report-jobs/<int:pk>/status/", views.report_job_status, name="report_job_status"),
+    path("report-jobs/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
+    path("report-jobs/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
 ]

@@ -8,14 +8,16 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
 
 from sanke.alliances.models import Alliance
 from sanke.core.access import access_object, require
+from sanke.core.jobs import job_status_response
 from sanke.core.pages import page_of
 from sanke.core.scoping import scope_for
 from sanke.org.models import ClassGroup, Person, Region, School
@@ -24,8 +26,10 @@ from sanke.policy.selectors import effective_policy
 from sanke.supervision import access
 from sanke.supervision.choices import Dimension, Outcome
 from sanke.supervision.exports import warnings_workbook
+from sanke.supervision.models import ReportJob
 from sanke.supervision.overview import overview
 from sanke.supervision.period import Period, period_for
+from sanke.supervision.report_jobs import do_submit_report_job, report_dir
 from sanke.supervision.selectors import (
     by_alliance,
     by_class,
@@ -99,6 +103,9 @@ def region_dashboard(request, region_pk):
             "place_pk": region.pk,
             "warnings": early_warnings(placement, period, view.target),
             "warnings_url": reverse("dashboard:region_warnings", args=[region.pk]),
+            "report_url": reverse("dashboard:region_report", args=[region.pk])
+            if scope_for(request.user).can_manage_region(region)
+            else "",
         },
     )
 
@@ -124,6 +131,9 @@ def school_dashboard(request, school_pk):
             "view": view,
             "warnings": early_warnings(placement, period, view.target),
             "warnings_url": reverse("dashboard:school_warnings", args=[school.pk]),
+            "report_url": reverse("dashboard:school_report", args=[school.pk])
+            if scope_for(request.user).can_manage_school(school)
+            else "",
             "classes": by_class(placement, *period.term),
             "lessons_url_name": "dashboard:school_lessons",
             "place_pk": school.pk,
@@ -335,3 +345,60 @@ def school_warnings(request, school_pk):
     return _warnings_export(
         request, placement_of_school(school), school.name, school.region, f"warnings-{school.code}"
     )
+
+
+# --- term reports (background jobs) ---------------------------------------------------------------------
+@require_POST
+@login_required
+def region_report(request, region_pk):
+    """Queue the region's term report (its bureau admins) and move to the job's page."""
+    region = access_object(Region, request.user, region_pk, allowed=lambda s, r: s.can_manage_region(r))
+    job = do_submit_report_job(region=region, date=_period(request).date, acting_user=request.user)
+    return redirect("dashboard:report_job", job.pk)
+
+
+@require_POST
+@login_required
+def school_report(request, school_pk):
+    """Queue the school's term report (its admins and the bureau above) and move to the job's page."""
+    school = access_object(
+        School,
+        request.user,
+        school_pk,
+        allowed=lambda s, sc: s.can_manage_school(sc),
+        queryset=School.objects.select_related("region"),
+    )
+    job = do_submit_report_job(school=school, date=_period(request).date, acting_user=request.user)
+    return redirect("dashboard:report_job", job.pk)
+
+
+@login_required
+def report_job(request, pk):
+    job = access_object(ReportJob, request.user, pk)
+    return render(request, "supervision/report_job.html", {"job": job})
+
+
+@login_required
+def report_job_status(request, pk):
+    return job_status_response(access_object(ReportJob, request.user, pk))
+
+
+def _report_file(job: ReportJob, name: str) -> FileResponse:
+    path = report_dir(job) / name if name else None
+    if path is None or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def report_xlsx(request, pk):
+    """The report's spreadsheet, to whoever may see the job."""
+    job = access_object(ReportJob, request.user, pk)
+    return _report_file(job, job.xlsx_name)
+
+
+@login_required
+def report_pdf(request, pk):
+    """The report's PDF, to whoever may see the job."""
+    job = access_object(ReportJob, request.user, pk)
+    return _report_file(job, job.pdf_name)

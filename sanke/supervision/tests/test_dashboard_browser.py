@@ -52,3 +52,38 @@ def test_school_admin_gets_404_at_another_schools_dashboard(world, page_for, liv
     assert response is not None and response.status == 404
     response = page.goto(f"{live_server.url}/dashboard/schools/{world.schools['host'].pk}/")
     assert response is not None and response.status == 200
+
+
+def test_county_admin_downloads_the_term_report_as_xlsx_and_pdf(
+    world, fortnight, page_for, live_server, screenshot, job_worker, tmp_path
+):
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    page = page_for("county_admin")
+    page.goto(f"{live_server.url}/dashboard/regions/{world.regions['330127'].pk}/{DATE}")
+    page.get_by_test_id("make-report").click()
+    # the real worker makes it; the job page follows its progress and then offers the files
+    expect(page.get_by_test_id("report-xlsx")).to_be_visible(timeout=60_000)
+    screenshot(page, "dashboard-report-job")
+    with page.expect_download() as download:
+        page.get_by_test_id("report-xlsx").click()
+    xlsx = tmp_path / "report.xlsx"
+    download.value.save_as(xlsx)
+    book = load_workbook(xlsx)
+    summary = book.worksheets[0]
+    assert summary["A1"].value == "淳安县学期报告"
+    assert [c.value for c in summary[4]][:6] == ["本学期", 4, 2, 1, 1, "50.0%"]
+    warnings = book["预警"]
+    assert warnings.max_row == 4  # the header and the three ends below 6 a week
+    with page.expect_download() as download:
+        page.get_by_test_id("report-pdf").click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert (
+        "淳安县学期报告" in first_page and "本学期每周趋势" in first_page and "千岛湖镇第一小学" in first_page
+    )
