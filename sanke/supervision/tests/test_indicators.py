@@ -161,3 +161,41 @@ def test_a_lesson_change_is_folded_once_its_transaction_commits(world, django_ca
     assert LessonFact.objects.filter(lesson=lesson, outcome=Outcome.CANCELLED).count() == 2
     day = IndicatorDay.objects.get(dimension=Dimension.REGION, key="330127", day=lesson.date)
     assert (day.lessons, day.cancelled) == (1, 1)
+
+
+def test_a_live_lesson_that_ends_is_folded_through_lives_own_actions(
+    world, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanke.live.actions import do_end_lesson, do_record_event, do_start_lesson
+    from sanke.supervision.tests.conftest import english
+    from sanke.timetable.models import Lesson
+
+    lesson = english("2026-11-24")
+    now = timezone.now()
+    Lesson.objects.filter(pk=lesson.pk).update(
+        starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=39)
+    )
+    lesson.refresh_from_db()
+    teacher = world.users["teacher"]
+    with django_capture_on_commit_callbacks(execute=True):
+        do_start_lesson(lesson, acting_user=teacher)
+    # while it is live it already counts as held
+    assert set(LessonFact.objects.filter(lesson=lesson).values_list("outcome", flat=True)) == {Outcome.HELD}
+    do_record_event(
+        lesson,
+        "hand.raised",
+        {"classroom": world.classrooms["longjing"].pk},
+        acting_user=world.users["terminal_longjing"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        do_end_lesson(lesson, acting_user=teacher)
+    longjing = LessonFact.objects.get(lesson=lesson, class_group=world.classes["longjing-3"])
+    assert (longjing.outcome, longjing.interacted, longjing.reached) == (Outcome.HELD, True, False)
+    day = IndicatorDay.objects.get(
+        dimension=Dimension.TEACHER, key=str(world.people["teacher"].pk), day=lesson.date
+    )
+    assert (day.lessons, day.held, day.interacted) == (1, 1, 1)
