@@ -29,6 +29,7 @@ from sanke.supervision.exports import warnings_workbook
 from sanke.supervision.models import ReportJob
 from sanke.supervision.overview import overview
 from sanke.supervision.period import Period, period_for
+from sanke.supervision.places import widest_place
 from sanke.supervision.report_jobs import do_submit_report_job, report_dir
 from sanke.supervision.selectors import (
     by_alliance,
@@ -54,17 +55,9 @@ def _period(request) -> Period:
 @login_required
 def dashboard_home(request):
     """The widest dashboard the user may open: their region, their school, or their own record."""
-    scope = scope_for(request.user)
-    prefixes = sorted(scope.manage_region_prefixes | scope.staff_region_prefixes, key=len)
-    for prefix in prefixes:
-        region = (
-            Region.objects.visible_to(request.user).filter(code__startswith=prefix).order_by("code").first()
-        )
-        if region is not None and access.may_supervise_region(scope, region):
-            return redirect("dashboard:region", region.pk)
-    for school in School.objects.visible_to(request.user).filter(pk__in=sorted(scope.staff_school_ids))[:5]:
-        if access.may_supervise_school(scope, school):
-            return redirect("dashboard:school", school.pk)
+    place = widest_place(request.user, scope_for(request.user))
+    if place is not None:
+        return redirect("dashboard:region" if isinstance(place, Region) else "dashboard:school", place.pk)
     person = person_of(request.user)
     if person is not None and person.kind == "teacher":
         return redirect("dashboard:teacher", person.pk)

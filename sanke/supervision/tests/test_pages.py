@@ -107,3 +107,13 @@ def test_pages_send_as_many_queries_for_a_bigger_county(world, fortnight, client
         hold(lesson, _log(lesson, {world.classrooms["longjing"].pk: 1.0}))
         do_fold_lessons([lesson.pk])
     assert counts() == before
+
+
+def test_the_home_page_of_a_supervisor_shows_the_headline_and_a_teachers_does_not(world, fortnight, client_for):
+    admin_home = client_for(world.users["county_admin"]).get(reverse("home")).content.decode()
+    assert 'data-testid="indicator-panel"' in admin_home
+    assert reverse("dashboard:region", args=[world.regions["330127"].pk]) in admin_home
+    school_home = client_for(world.users["school_admin"]).get(reverse("home")).content.decode()
+    assert reverse("dashboard:school", args=[world.schools["host"].pk]) in school_home
+    teacher_home = client_for(world.users["teacher"]).get(reverse("home")).content.decode()
+    assert 'data-testid="indicator-panel"' not in teacher_home
