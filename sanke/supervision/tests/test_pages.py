@@ -109,7 +109,9 @@ def test_pages_send_as_many_queries_for_a_bigger_county(world, fortnight, client
     assert counts() == before
 
 
-def test_the_home_page_of_a_supervisor_shows_the_headline_and_a_teachers_does_not(world, fortnight, client_for):
+def test_the_home_page_of_a_supervisor_shows_the_headline_and_a_teachers_does_not(
+    world, fortnight, client_for
+):
     admin_home = client_for(world.users["county_admin"]).get(reverse("home")).content.decode()
     assert 'data-testid="indicator-panel"' in admin_home
     assert reverse("dashboard:region", args=[world.regions["330127"].pk]) in admin_home
