@@ -11,6 +11,18 @@ from django.utils.dateparse import parse_date
 
 from sanke.supervision.facts import week_of
 
+# The dates a dashboard can mean; anything else in ?date= is ignored (it cannot overflow a week's arithmetic).
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def parse_day(raw: str | None) -> dt.date | None:
+    """A date from a query parameter, or None when it is missing, malformed or outside 2000–2099."""
+    try:
+        day = parse_date(raw) if raw else None
+    except ValueError:
+        return None
+    return day if day is not None and EARLIEST <= day <= LATEST else None
+
 
 @dataclass(frozen=True)
 class Period:
@@ -40,13 +52,7 @@ class Period:
 def period_for(request, alliances) -> Period:
     """The period of ``?date=``: its week, and the term of the alliances (already scoped) around it —
     else the last term before it, else the 20 weeks up to it."""
-    date = None
-    raw = request.GET.get("date", "")
-    try:
-        date = parse_date(raw) if raw else None
-    except ValueError:
-        date = None
-    return period_at(date or timezone.localdate(), alliances)
+    return period_at(parse_day(request.GET.get("date")) or timezone.localdate(), alliances)
 
 
 def period_at(date: dt.date, alliances) -> Period:

@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from sanke.alliances.models import Alliance
@@ -28,7 +27,7 @@ from sanke.supervision.choices import Dimension, Outcome
 from sanke.supervision.exports import warnings_workbook
 from sanke.supervision.models import ReportJob
 from sanke.supervision.overview import overview
-from sanke.supervision.period import Period, period_for
+from sanke.supervision.period import Period, parse_day, period_for
 from sanke.supervision.places import widest_place
 from sanke.supervision.report_jobs import do_submit_report_job, report_dir
 from sanke.supervision.selectors import (
@@ -137,9 +136,8 @@ def school_dashboard(request, school_pk):
 
 def _lessons_page(request, placement, template_context: dict):
     period = _period(request)
-    start = parse_date(request.GET.get("from", "") or "") if _valid(request.GET.get("from")) else None
-    end = parse_date(request.GET.get("to", "") or "") if _valid(request.GET.get("to")) else None
-    start, end = start or period.term_start, end or period.term_end
+    start = parse_day(request.GET.get("from")) or period.term_start
+    end = parse_day(request.GET.get("to")) or period.term_end
     outcome = request.GET.get("outcome", "")
     facts = lessons_behind(placement, start, end, outcome=outcome)
     only = request.GET.get("only", "")
@@ -173,13 +171,6 @@ def _lessons_page(request, placement, template_context: dict):
             ),
         },
     )
-
-
-def _valid(raw) -> bool:
-    try:
-        return bool(raw) and parse_date(raw) is not None
-    except ValueError:
-        return False
 
 
 @login_required
