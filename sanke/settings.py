@@ -16,6 +16,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -298,6 +299,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-media-rooms": {"task": "live.sweep_media_rooms", "schedule": 60.0},
     # background jobs whose message or worker was lost are sent again (core/jobs.py)
     "sweep-lost-jobs": {"task": "core.sweep_lost_jobs", "schedule": 60.0},
+    # lessons are folded into the indicators on commit; this catches a fold that failed (supervision/hooks.py)
+    "fold-recent-lessons": {"task": "supervision.fold_recent_lessons", "schedule": 600.0},
+    # Monday morning, school time: each school's early warnings of the week before (supervision/actions.py)
+    "warning-digests": {
+        "task": "supervision.send_warning_digests",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
 }
 # A job waiting this long for a worker is sent again; one running without progress this long lost its worker
 # (an import reports every few hundred rows, a co-scheduling run at least once per solver time limit).

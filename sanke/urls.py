@@ -22,6 +22,7 @@ urlpatterns = [
     path("recordings/", include("sanke.recordings.urls")),
     # tus (resumable uploads) needs PATCH and DELETE, which only /api/ paths take (core/methods.py)
     path("api/uploads/recordings/", include("sanke.recordings.upload_urls")),
+    path("dashboard/", include("sanke.supervision.urls")),
     path("system/", include("sanke.core.urls")),
     path("api/v1/", include("sanke.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -31,6 +31,8 @@ FILES = {
     "hls.js/dist/hls.mjs.map": "hls.js/hls.mjs.map",
     "tus-js-client/dist/tus.min.js": "tus-js-client/tus.min.js",
     "tus-js-client/dist/tus.min.js.map": "tus-js-client/tus.min.js.map",
+    # charts of the indicator dashboards (supervision), imported as an ES module
+    "echarts/dist/echarts.esm.min.mjs": "echarts/echarts.esm.min.js",
 }
 # janus.js comes from Debian's libjs-janus-gateway, so it matches the Janus server version installed with it
 # (the npm janus-gateway release is newer than Debian's server). Optional: without Janus, p2p media is used.

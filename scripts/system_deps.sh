@@ -8,12 +8,14 @@
 set -euo pipefail
 
 janus_packages=(janus janus-tools libjs-janus-gateway)
-packages=(gettext ffmpeg)  # ffmpeg/ffprobe: recordings are probed and transcoded to HLS
+# ffmpeg/ffprobe: recordings are probed and transcoded to HLS; CJK fonts and Pango: the PDF term reports
+# (WeasyPrint)
+packages=(gettext ffmpeg fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
 optional=()
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium fonts-noto-cjk fonts-liberation "${janus_packages[@]}")
+  packages+=(chromium fonts-noto-cjk fonts-liberation poppler-utils "${janus_packages[@]}")
 else
   optional+=("${janus_packages[@]}")
 fi

@@ -3,9 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
-    """Indicators, dashboards and reports (a later issue). Its first model, ``Policy``, moved to the
-    ``policy`` app, which sits low in the layers; this app keeps the migrations that created it."""
+    """Indicators against each region's policy: the roll-up tables, dashboards and teacher records.
+
+    It also keeps the migrations that first created ``Policy`` (the model moved to the ``policy`` app)."""
 
     name = "sanke.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from sanke.supervision import composition, hooks
+
+        composition.register()
+        hooks.connect_signals()

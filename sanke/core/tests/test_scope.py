@@ -21,6 +21,7 @@ from sanke.core.models import AuditEvent, ImportJob
 from sanke.org.models import ClassGroup, Classroom, Equipment, Person, Region, School
 from sanke.recordings.models import Chapter, Recording
 from sanke.recordings.tests.factories import published_recording
+from sanke.supervision.models import ReportJob
 from sanke.testing.factories import place_series
 from sanke.timetable.models import Lesson, ScheduleJob, SyncSeries, Term, TimetableEntry
 
@@ -42,6 +43,7 @@ SEGMENT_MODELS = {
     "jobs": ImportJob,
     "schedule-jobs": ScheduleJob,
     "recordings": Recording,
+    "report-jobs": ReportJob,
 }
 KWARG_MODELS = {
     "school_pk": School,
@@ -159,6 +161,7 @@ def county_targets(world):
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=host).first(),
         ImportJob: import_job_at(host, world.users["school_admin"]),
         ScheduleJob: schedule_job_of(Alliance.objects.get(host_school=host)),
+        ReportJob: report_job_at(host, world.users["school_admin"]),
         "grade": host.grades.first(),
         **recording_targets(
             Lesson.objects.filter(series__subject="英语").first(), world.users["county_admin"]
@@ -171,6 +174,29 @@ def recording_targets(lesson, viewer):
     copied from someone who may watch: it must give nothing to anyone else)."""
     recording, media = published_recording(lesson, viewer)
     return {Recording: recording, Chapter: recording.chapters.get(), "recording-media": media}
+
+
+def report_job_at(school, user):
+    """A finished term report of ``school`` (placed as the dashboard places it)."""
+    import datetime as dt
+
+    from sanke.supervision.report_jobs import report_dir
+
+    job = ReportJob.objects.create(
+        place_school=school,
+        school=school,
+        region_code=school.region.code,
+        date=dt.date(2026, 11, 25),
+        title="学期报告",
+        status="done",
+        submitted_by=user,
+        xlsx_name="report.xlsx",
+        pdf_name="report.pdf",
+    )
+    report_dir(job).mkdir(parents=True, exist_ok=True)
+    for name in (job.xlsx_name, job.pdf_name):  # the files exist, so the owner's download answers 200
+        (report_dir(job) / name).write_bytes(b"placeholder")
+    return job
 
 
 def import_job_at(school, user):
@@ -223,6 +249,7 @@ def school_targets(world):
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=central).first(),
         ImportJob: import_job_at(central, world.users["county_admin"]),
         ScheduleJob: schedule_job_of(alliance),
+        ReportJob: report_job_at(central, world.users["county_admin"]),
         "grade": central.grades.first(),
         **recording_targets(series.lessons.first(), world.users["county_admin"]),
     }
