@@ -8,6 +8,7 @@ cannot infer fails the test, so nobody can add an unscoped route silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -20,7 +21,7 @@ from sanke.alliances.models import Alliance
 from sanke.core.models import AuditEvent, ImportJob
 from sanke.org.models import ClassGroup, Classroom, Equipment, Person, Region, School
 from sanke.testing.factories import place_series
-from sanke.timetable.models import Lesson, ScheduleJob, SyncSeries, Term, TimetableEntry
+from sanke.timetable.models import Lesson, LessonMoveRequest, ScheduleJob, SyncSeries, Term, TimetableEntry
 
 SEGMENT_MODELS = {
     "regions": Region,
@@ -37,6 +38,7 @@ SEGMENT_MODELS = {
     "entries": TimetableEntry,
     "teachers": Person,
     "lessons": Lesson,
+    "move-requests": LessonMoveRequest,
     "jobs": ImportJob,
     "schedule-jobs": ScheduleJob,
 }
@@ -151,6 +153,7 @@ def county_targets(world):
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=host).first(),
         ImportJob: import_job_at(host, world.users["school_admin"]),
         ScheduleJob: schedule_job_of(Alliance.objects.get(host_school=host)),
+        LessonMoveRequest: move_request_of(Lesson.objects.filter(series__subject="英语").first()),
         "grade": host.grades.first(),
     }
 
@@ -172,6 +175,16 @@ def schedule_job_of(alliance):
     """A finished co-scheduling job of ``alliance``: seen only by those who may schedule it."""
     return ScheduleJob.objects.create(
         alliance=alliance, lock_key=f"alliance:{alliance.pk}", region_code=alliance.region.code, status="done"
+    )
+
+
+def move_request_of(lesson):
+    """A pending request to move ``lesson`` a day later, as its teacher would send it."""
+    return LessonMoveRequest.objects.create(
+        lesson=lesson,
+        requested_by=lesson.series.host_teacher.user or User.objects.first(),
+        date=lesson.date + dt.timedelta(days=1),
+        start_minute=16 * 60,
     )
 
 
@@ -205,6 +218,7 @@ def school_targets(world):
         TimetableEntry: TimetableEntry.objects.filter(class_group__school=central).first(),
         ImportJob: import_job_at(central, world.users["county_admin"]),
         ScheduleJob: schedule_job_of(alliance),
+        LessonMoveRequest: move_request_of(series.lessons.first()),
         "grade": central.grades.first(),
     }
 

@@ -237,3 +237,23 @@ def test_a_batch_of_events_is_numbered_per_lesson_in_three_queries(world, django
     assert last_event_seq(first.pk) == 4
     assert last_event_seq(not_live.pk) == 0
     assert not LessonEvent.objects.filter(lesson=not_live).exists()
+
+
+def test_the_lesson_record_shows_times_on_the_school_clock(world, client_for):
+    """Attendance times are stored in UTC; the page shows Beijing time (UTC+8), never the UTC wall clock."""
+    from django.urls import reverse
+
+    # given a classroom that joined a live lesson
+    lesson = live_lesson(world)
+    room = world.classrooms["longjing"].pk
+    do_record_event(
+        lesson, "classroom.joined", {"classroom": room}, acting_user=world.users["terminal_longjing"]
+    )
+    joined = LessonEvent.objects.get(lesson=lesson, type="classroom.joined").created_at
+    # when the county reads the record
+    page = (
+        client_for(world.users["county_admin"]).get(reverse("live:record", args=[lesson.pk])).content.decode()
+    )
+    # then the joining time reads on the school's clock
+    assert joined.astimezone(SHANGHAI).strftime("%H:%M:%S") in page
+    assert joined.astimezone(dt.UTC).strftime("%H:%M:%S") not in page
