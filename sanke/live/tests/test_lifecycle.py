@@ -257,3 +257,13 @@ def test_the_lesson_record_shows_times_on_the_school_clock(world, client_for):
     # then the joining time reads on the school's clock
     assert joined.astimezone(SHANGHAI).strftime("%H:%M:%S") in page
     assert joined.astimezone(dt.UTC).strftime("%H:%M:%S") not in page
+
+
+def test_the_terminal_agenda_is_the_terminals_own_day_only(world, client_for):
+    from django.urls import reverse
+
+    url = reverse("live:terminal_agenda")
+    assert client_for(world.users["teacher"]).get(url).status_code == 403  # staff have their own pages
+    agenda = client_for(world.users["terminal_longjing"]).get(url).json()
+    assert agenda["next"]["subject"] == "英语"
+    assert {item["subject"] for item in agenda["today"]} <= {"英语"}
