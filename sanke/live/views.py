@@ -83,6 +83,7 @@ def lesson_room(request, pk):
     config = {
         "lesson": lesson.pk,
         "role": who.role,
+        "status": lesson.status,
         "classroom": who.classroom_id,
         "ws": f"/ws/lessons/{lesson.pk}/",
         "iceServers": settings.SANKE_ICE_SERVERS,

@@ -1,25 +1,21 @@
 /* A receiving classroom's big screen: the host large, this classroom's camera back, the classroom on
  * stage; raise a hand, report the head count, chat, and enter the class's answers to a quiz. */
 import { followAgenda } from "./agenda.js";
-import { startRoom } from "./room.js";
+import { OVER, startRoom } from "./room.js";
 
 const live = startRoom();
 const room = live.cfg.classroom;
 const $ = (selector) => document.querySelector(selector);
 const RETURN_MS = 15000; // an ended lesson stays on the screen this long, then the countdown comes back
-const OVER = new Set(["ended", "cancelled", "missed", "before_series"]);
 const terminal = live.cfg.terminal; // only a classroom terminal's account goes back to its home screen
 let leaving = null;
 
 // The lesson is over (ended by the host, or cancelled or moved while this screen waited in it): say so,
 // offer nothing to click, and go back to the terminal's countdown by itself.
 function lessonOver(message) {
-  document.body.classList.add("sanke-lesson-over");
   const over = $("[data-testid=lesson-over]");
-  if (over) {
-    over.querySelector("[data-over=text]").textContent = message;
-    over.classList.remove("d-none");
-  }
+  over.querySelector("[data-over=text]").textContent = message;
+  over.classList.remove("d-none");
   document.querySelectorAll("[data-room-controls] button, [data-room-controls] input").forEach((el) => {
     el.disabled = true;
   });
@@ -29,6 +25,7 @@ function lessonOver(message) {
 document.addEventListener("sanke:status", (e) => {
   if (OVER.has(e.detail)) lessonOver(live.cfg.text.over);
 });
+if (OVER.has(live.state.status)) lessonOver(live.cfg.text.over); // opened (or reloaded) after the end
 
 if (terminal) {
   // the terminal follows its day from the room too: a lesson moved later, cancelled or ended elsewhere
