@@ -46,6 +46,27 @@ NOTHING_LIVE = """() => {
 }"""
 
 
+FITS = """() => {
+  const page = document.documentElement;
+  // every option and button label on one line: a one-character-wide column would be taller than two lines
+  const labels = document.querySelectorAll(".sanke-option-name, .sanke-big-button");
+  const line = (el) => parseFloat(getComputedStyle(el).lineHeight) || 20;
+  const tall = (el) => el.getBoundingClientRect().height > 2.2 * line(el);
+  const wrapped = [...labels].filter((el) => el.offsetParent && tall(el));
+  return { scrolls: page.scrollHeight > innerHeight + 1 || page.scrollWidth > innerWidth + 1,
+           wrapped: wrapped.map((el) => el.textContent),
+           host: document.querySelector("[data-remote=host]").getBoundingClientRect().width / innerWidth };
+}"""
+
+
+def fits_the_screen(page):
+    """No scrolling, no label broken one character per line, and the host's picture over half the width."""
+    fit = page.evaluate(FITS)
+    assert not fit["scrolls"], fit
+    assert not fit["wrapped"], fit
+    assert fit["host"] > 0.6, fit
+
+
 @pytest.fixture
 def asgi_server(transactional_db):
     with platform_server(server_environment(SANKE_MEDIA_BACKEND="p2p")) as base:
@@ -75,7 +96,13 @@ def test_media_flows_only_between_start_and_end(world, asgi_server, media_browse
     longjing = world.classrooms["longjing"].pk
     path = f"/live/lessons/{lesson.pk}/"
     host = open_as(media_browser, asgi_server, world.users["teacher"], path)
-    room = open_as(media_browser, asgi_server, world.users["terminal_longjing"], path)
+    room = open_as(
+        media_browser,
+        asgi_server,
+        world.users["terminal_longjing"],
+        path,
+        viewport={"width": 1920, "height": 1080},
+    )
 
     # when both are in the room before the start: each previews its own camera, both sockets are up
     for page in (host, room):
@@ -96,6 +123,29 @@ def test_media_flows_only_between_start_and_end(world, asgi_server, media_browse
     rising(room, "host")
     rising(host, f"classroom-{longjing}")
     expect(host.locator("[data-action=start]")).to_be_hidden()
+    fits_the_screen(room)
+    screenshot(room, "terminal-live")
+
+    # a quiz and a roll call come up as large prompts over the video, answered on the big screen
+    host.fill("[data-form=quiz] [name=question]", "Which fruit is red?")
+    host.fill("[data-form=quiz] [name=options]", "苹果 香蕉 葡萄柚 西瓜")
+    host.click("[data-testid=quiz-start]")
+    expect(room.get_by_test_id("quiz-panel")).to_be_visible()
+    fits_the_screen(room)
+    screenshot(room, "terminal-quiz")
+    room.fill("input[data-option='苹果']", "9")
+    room.click("[data-testid=quiz-answer]")
+    expect(room.get_by_test_id("quiz-panel")).to_be_hidden()
+    host.click("[data-action=rollcall]")
+    expect(room.get_by_test_id("rollcall-panel")).to_be_visible()
+    room.click("[data-step='1']")
+    room.click("[data-step='1']")
+    room.press("[data-form=present] [name=present]", "Enter")
+    expect(room.get_by_test_id("rollcall-panel")).to_be_hidden()
+    expect(host.get_by_test_id("present")).to_contain_text("2")
+    room.set_viewport_size({"width": 1366, "height": 768})
+    fits_the_screen(room)
+    room.set_viewport_size({"width": 1920, "height": 1080})
 
     # when the host ends it, every track stops and every link closes, on both sides
     host.click("[data-action=end]")
@@ -105,6 +155,7 @@ def test_media_flows_only_between_start_and_end(world, asgi_server, media_browse
     expect(host.locator("[data-action=start]")).to_be_hidden()
     expect(host.locator("[data-action=end]")).to_be_hidden()
     expect(room.locator("[data-action=hand]")).to_be_disabled()
+    screenshot(room, "terminal-ended")
 
     # and an ended room opened again opens no camera and offers neither start nor end
     host.reload()

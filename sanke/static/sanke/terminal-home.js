@@ -53,7 +53,7 @@ function render(agenda) {
 function say(message, tone = "secondary") {
   const line = $("[data-testid=terminal-waiting]");
   line.textContent = message;
-  line.className = `card-footer fs-4 text-${tone}`;
+  line.className = `card-footer text-${tone}`;
 }
 
 function tick() {
