@@ -26,6 +26,7 @@ def terminal_config() -> dict:
     """What the terminal's scripts need: where to read the day, and their words (the modules hold none)."""
     return {
         "agenda": reverse("live:terminal_agenda"),
+        "push": "/ws/terminal/",
         "home": reverse("home"),
         "text": {
             "days": str(pgettext_lazy("countdown unit", "d")),

@@ -2,7 +2,7 @@
  * lesson in days / hours / minutes, and joining that lesson by itself a minute before it starts. The day
  * is read again every half minute (live/agenda.js), so moves, cancellations and new lessons arrive without
  * a reload, and the screen keeps counting (on its own clock) while the platform cannot be reached. */
-import { clockText, countdownText, fill, followAgenda } from "./live/agenda.js";
+import { clockText, countdownText, fill, followAgenda, listenForChanges } from "./live/agenda.js";
 
 const JOIN_EARLY_MS = 60000;
 const cfg = JSON.parse(document.getElementById("terminal-config").textContent);
@@ -78,12 +78,13 @@ function tick() {
   }
 }
 
-followAgenda(cfg.agenda, {
+const day = followAgenda(cfg.agenda, {
   onAgenda: render,
   onTrouble(kind, lastOk) {
     if (kind === "login") say(text.login, "danger");
     else say(fill(text.offline, { time: lastOk ? new Date(lastOk).toLocaleTimeString("zh-CN", { hour12: false, timeZone }) : "—" }), "warning");
   },
 });
+if (cfg.push) listenForChanges(cfg.push, day.read);
 tick();
 setInterval(tick, 1000);

@@ -16,6 +16,7 @@ from sanke.notifications.actions import do_notify
 from sanke.timetable.actions.series import _notify, _tz, local_datetime
 from sanke.timetable.calendar import SchoolCalendar
 from sanke.timetable.choices import LessonStatus, MoveRequestStatus
+from sanke.timetable.events import send_lessons_changed_on_commit
 from sanke.timetable.models import Lesson, LessonMoveRequest, Period, TimetableEntry, minutes_of
 
 EARLIEST_AGREED_START = 6 * 60  # an agreed time outside the periods still lies within a school day
@@ -188,6 +189,7 @@ def do_move_lesson(
         if not updated:
             raise ValidationError(_("The lesson changed meanwhile; reload the page."))
         lesson.refresh_from_db()
+        send_lessons_changed_on_commit([lesson.pk])
         record_audit(
             acting_user,
             "timetable.lesson.moved",
@@ -218,6 +220,7 @@ def do_cancel_lesson(lesson: Lesson, reason: str, *, acting_user) -> Lesson:
         if not updated:
             raise ValidationError(_("Only a scheduled lesson can be cancelled."))
         lesson.refresh_from_db()
+        send_lessons_changed_on_commit([lesson.pk])
         record_audit(
             acting_user, "timetable.lesson.cancelled", lesson, changes={"reason": lesson.cancel_reason}
         )

@@ -19,6 +19,7 @@ from sanke.notifications.actions import do_notify
 from sanke.timetable.actions.setup import _save
 from sanke.timetable.calendar import SchoolCalendar, dates_between
 from sanke.timetable.choices import LessonStatus, SeriesStatus
+from sanke.timetable.events import send_lessons_changed_on_commit
 from sanke.timetable.models import Lesson, Period, SeriesSlot, SyncSeries
 from sanke.timetable.scheduling.instance import build_instance
 from sanke.timetable.scheduling.solver import Result, Weights, solve
@@ -209,7 +210,8 @@ def do_accept_proposals(series_list, *, acting_user, now: dt.datetime | None = N
                             ),
                         )
                     )
-            Lesson.objects.bulk_create(lessons)
+            created_lessons = Lesson.objects.bulk_create(lessons)
+            send_lessons_changed_on_commit(lesson.pk for lesson in created_lessons if lesson.pk)
             created += len(lessons)
             series.slots.update(accepted=True)
             series.status = SeriesStatus.ACCEPTED

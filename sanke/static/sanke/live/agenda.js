@@ -63,3 +63,30 @@ export function followAgenda(url, { onAgenda, onTrouble }) {
   });
   return { read };
 }
+
+/* The push: a socket that only says "your day changed" (live/terminal_push.py), so a move arrives at once.
+ * It reconnects by itself, waiting longer after each failure (up to a minute); the half-minute reads go on
+ * regardless, so a platform without the socket, or a push lost while reconnecting, costs at most that. */
+export function listenForChanges(path, onChange) {
+  let wait = 2000;
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const ws = new WebSocket(scheme + location.host + path);
+    ws.onopen = () => {
+      wait = 2000;
+      onChange(); // anything missed while the socket was down
+    };
+    ws.onmessage = (message) => {
+      try {
+        if (JSON.parse(message.data).type === "agenda") onChange();
+      } catch {
+        /* not for us */
+      }
+    };
+    ws.onclose = () => {
+      setTimeout(connect, wait);
+      wait = Math.min(wait * 2, 60000);
+    };
+  }
+  connect();
+}
