@@ -114,6 +114,8 @@ def lesson_room(request, pk):
             "who": who,
             "classrooms": classrooms,
             "live_config": config,
+            # observers get no video yet; say plainly what watching would need
+            "watch_backend": choose_backend() if who.role == "observer" else None,
         },
     )
 

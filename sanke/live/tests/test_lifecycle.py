@@ -267,3 +267,13 @@ def test_the_terminal_agenda_is_the_terminals_own_day_only(world, client_for):
     agenda = client_for(world.users["terminal_longjing"]).get(url).json()
     assert agenda["next"]["subject"] == "英语"
     assert {item["subject"] for item in agenda["today"]} <= {"英语"}
+
+
+def test_an_observer_is_told_plainly_that_watching_video_needs_janus(world, client_for, settings):
+    from django.urls import reverse
+
+    # given the platform without Janus (peer to peer)
+    settings.SANKE_MEDIA_BACKEND = "p2p"
+    page = client_for(world.users["inspector"]).get(reverse("live:room", args=[tuesday_english().pk]))
+    # then the inspector's page says what watching needs, instead of promising video
+    assert "收看课堂视频需要 Janus 媒体服务器" in page.content.decode()
