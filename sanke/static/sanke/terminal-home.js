@@ -46,8 +46,15 @@ function render(agenda) {
     rows.push(empty);
   }
   $("[data-testid=terminal-today]").replaceChildren(...rows);
-  say(next ? fill(text.waiting, { lesson: next.subject, time: clockText(next.starts_at, timeZone) }) : text.idle);
+  say(next ? fill(text.waiting, { lesson: next.subject, time: whenText(next.starts_at) }) : text.idle);
   tick();
+}
+
+// "09:50" today, "11/24 09:50" on another day
+function whenText(iso) {
+  const day = (date) => date.toLocaleDateString("zh-CN", { month: "2-digit", day: "2-digit", timeZone });
+  const date = day(new Date(iso));
+  return date === day(new Date()) ? clockText(iso, timeZone) : `${date} ${clockText(iso, timeZone)}`;
 }
 
 function say(message, tone = "secondary") {
