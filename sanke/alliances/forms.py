@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanke.accounts.choices import STAFF_ROLES
 from sanke.accounts.models import User
 from sanke.alliances.models import Alliance
 from sanke.core.params import PlausibleDateField, SafeModelMultipleChoiceField
@@ -44,7 +45,17 @@ class AllianceForm(forms.ModelForm):
         self.fields["host_school"].queryset = schools
         self.fields["receiving_schools"].queryset = schools
         # accounts this admin looks after (and their own): a coordinator defines and schedules the series
-        self.fields["coordinator"].queryset = User.objects.visible_to(user).order_by("username")
+        # only active staff: students, guardians and classroom terminals cannot run an alliance's timetable
+        self.fields["coordinator"].queryset = (
+            User.objects.visible_to(user)
+            .filter(is_active=True, role_assignments__role__in=STAFF_ROLES)
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["coordinator"].error_messages["invalid_choice"] = _(
+            "The coordinator must be an active staff account (an administrator, teacher, researcher or "
+            "inspector) that you look after."
+        )
         self.fields["coordinator"].help_text = _(
             "Usually someone at the host school; may define series, schedule and accept them."
         )

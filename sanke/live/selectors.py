@@ -60,3 +60,21 @@ def classrooms_by_id(ids):
     ).select_related(  # scope: ids from an accessed lesson's log
         "school", "home_class__grade"
     )
+
+
+def terminal_agenda(classroom_ids, now=None) -> dict:
+    """What a classroom terminal's big screen needs, read again every half minute: today's lessons for
+    its classrooms (school date, every status, so a cancellation shows as one) and the lesson it waits
+    for next (the first live or scheduled one that has not ended, on any day). A move, a cancellation or
+    a new lesson is therefore on the screen at the next read, without anyone reloading it."""
+    now = now or timezone.now()
+    received = Lesson.objects.filter(  # scope: the classrooms come from the terminal's own scope
+        series__receiving_classes__home_classrooms__in=list(classroom_ids)
+    ).distinct()
+    today = list(
+        received.filter(date=timezone.localdate(now))
+        .select_related("series__host_teacher")
+        .order_by("starts_at")[:20]
+    )
+    upcoming = next_lesson_for_classrooms(classroom_ids, now=now)
+    return {"now": now, "today": today, "next": upcoming}

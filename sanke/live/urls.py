@@ -10,4 +10,5 @@ urlpatterns = [
     path("lessons/<int:pk>/media/ticket/", views.media_ticket, name="media_ticket"),
     path("lessons/<int:pk>/media/roster/", views.media_roster, name="media_roster"),
     path("keepalive/", views.keepalive, name="keepalive"),
+    path("terminal/agenda/", views.terminal_agenda_view, name="terminal_agenda"),
 ]

@@ -3,6 +3,8 @@ student's answer pad on their own device."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,17 +12,19 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sanke.core.access import access_object
+from sanke.core.scoping import scope_for
 from sanke.live.access import may_read_record, participant
 from sanke.live.actions import MediaRoomClosed, do_check_media_roster, do_issue_media_ticket
 from sanke.live.events import replay
 from sanke.live.media.backend import choose_backend
 from sanke.live.media.janus import JanusError
 from sanke.live.models import LessonEvent
-from sanke.live.selectors import classrooms_by_id, receiving_classrooms
+from sanke.live.selectors import classrooms_by_id, receiving_classrooms, terminal_agenda
 from sanke.timetable.choices import LessonStatus
 from sanke.timetable.models import Lesson
 
@@ -42,6 +46,11 @@ def room_texts(role: str) -> dict[str, str]:
         "closed_forbidden": _("You can no longer take part in this lesson."),
         "closed_too_many": _("Too many messages were sent, so the connection was closed. Reload the page."),
     }
+    if role == "classroom":
+        texts |= {
+            "over": _("This lesson has ended. The screen returns to its countdown by itself."),
+            "moved_away": _("This lesson is not on now (moved or cancelled). Back to the countdown…"),
+        }
     if role == "host":
         texts |= {
             "good": _("Connection good"),
@@ -74,6 +83,7 @@ def lesson_room(request, pk):
     config = {
         "lesson": lesson.pk,
         "role": who.role,
+        "status": lesson.status,
         "classroom": who.classroom_id,
         "ws": f"/ws/lessons/{lesson.pk}/",
         "iceServers": settings.SANKE_ICE_SERVERS,
@@ -84,6 +94,9 @@ def lesson_room(request, pk):
         "keepalive": reverse("live:keepalive"),
         "text": room_texts(who.role),
     }
+    if who.role == "classroom":
+        # a terminal follows its day from the room as well, and goes back to its countdown afterwards
+        config["terminal"] = {"agenda": reverse("live:terminal_agenda"), "home": reverse("home")}
     if who.role in ("host", "classroom") and choose_backend() == "janus":
         # No room and no credential here: the page asks for its own ticket once the lesson is live.
         config["backend"] = "janus"
@@ -101,6 +114,8 @@ def lesson_room(request, pk):
             "who": who,
             "classrooms": classrooms,
             "live_config": config,
+            # observers get no video yet; say plainly what watching would need
+            "watch_backend": choose_backend() if who.role == "observer" else None,
         },
     )
 
@@ -155,6 +170,18 @@ def keepalive(request):
     return HttpResponse(status=204)
 
 
+def _local_intervals(intervals: list[list[str | None]]) -> list[tuple[dt.datetime, dt.datetime | None]]:
+    """The replay keeps ISO moments in UTC; the page shows them on the school's clock (Asia/Shanghai)."""
+    return [
+        (
+            timezone.localtime(dt.datetime.fromisoformat(joined)),
+            timezone.localtime(dt.datetime.fromisoformat(left)) if left else None,
+        )
+        for joined, left in intervals
+        if joined
+    ]
+
+
 @login_required
 def lesson_record(request, pk):
     """What happened in a lesson, from its events: times, attendance, students present, quiz results."""
@@ -173,7 +200,7 @@ def lesson_record(request, pk):
         )
     }
     attendance = [
-        (names.get(room, room), intervals, state.present().get(room))
+        (names.get(room, room), _local_intervals(intervals), state.present().get(room))
         for room, intervals in sorted(state.attendance.items())
     ]
     quizzes = [
@@ -191,3 +218,38 @@ def lesson_record(request, pk):
             "can_join": participant(request.user, lesson) is not None,
         },
     )
+
+
+def _agenda_item(lesson: Lesson) -> dict:
+    return {
+        "id": lesson.pk,
+        "subject": lesson.series.subject,
+        "teacher": lesson.series.host_teacher.name,
+        "starts_at": lesson.starts_at.isoformat(),
+        "ends_at": lesson.ends_at.isoformat(),
+        "status": lesson.status,
+        "status_label": str(lesson.get_status_display()),
+        "moved": lesson.moved_from is not None,
+        "url": reverse("live:room", args=[lesson.pk]),
+    }
+
+
+@login_required
+@require_GET
+def terminal_agenda_view(request):
+    """The terminal's day as JSON, polled by its home screen and its lesson room (a classroom terminal
+    only: it is the schedule of the classrooms its account is bound to)."""
+    scope = scope_for(request.user)
+    if not scope.is_terminal_only:
+        raise PermissionDenied
+    agenda = terminal_agenda(scope.classroom_ids)
+    upcoming = agenda["next"]
+    response = JsonResponse(
+        {
+            "now": agenda["now"].isoformat(),
+            "today": [_agenda_item(lesson) for lesson in agenda["today"]],
+            "next": _agenda_item(upcoming) if upcoming else None,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -699,7 +699,12 @@ class CountyBuilder:
             placed += len(result.placements)
             for item in series:
                 item.refresh_from_db()
-            lessons += do_accept_proposals(series, acting_user=self.admin)
+            # accepted at the term's start: record_past gives the weeks since then their history
+            lessons += do_accept_proposals(
+                series,
+                acting_user=self.admin,
+                now=timezone.make_aware(dt.datetime.combine(TERM[1], dt.time(0, 0))),
+            )
         total = sum(len(s) for s in self.alliance_series)
         return f"{placed} of {total} series placed and accepted, {lessons} lessons"
 

@@ -33,6 +33,11 @@ def can_change_lesson(user, lesson: Lesson) -> bool:
     )
 
 
+def is_host_teacher(user, lesson: Lesson) -> bool:
+    """The teacher of the lesson, by their own login: they may ask to move it (the school decides)."""
+    return lesson.series.host_teacher.user_id is not None and lesson.series.host_teacher.user_id == user.pk
+
+
 def access_teacher(user, pk) -> Person:
     """A teacher's page: staff of their scope, or the teacher themself."""
     queryset = Person.objects.filter(kind=PersonKind.TEACHER).select_related("school")

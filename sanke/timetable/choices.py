@@ -34,10 +34,23 @@ class SeriesStatus(models.TextChoices):
 
 
 class LessonStatus(models.TextChoices):
-    """scheduled → live → ended; or scheduled → missed (nobody started it) / cancelled (with a reason)."""
+    """scheduled → live → ended; or scheduled → missed (nobody started it) / cancelled (with a reason).
+
+    ``before_series``: a date of the term that had passed when the series was accepted (mid-term); kept so
+    the term reads whole, but nobody could teach it, so it is never missed, entered or moved.
+    """
 
     SCHEDULED = "scheduled", _("Scheduled")
     LIVE = "live", _("Live")
     ENDED = "ended", _("Ended")
     MISSED = "missed", _("Missed")
     CANCELLED = "cancelled", _("Cancelled")
+    BEFORE_SERIES = "before_series", _("Before the series started")
+
+
+class MoveRequestStatus(models.TextChoices):
+    """pending → confirmed (the lesson moved) or declined, by whoever manages the host school."""
+
+    PENDING = "pending", _("Waiting for the school")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")

@@ -52,6 +52,9 @@ def register() -> None:
         {
             "timetable.lesson.moved": _("Lesson moved"),
             "timetable.lesson.cancelled": _("Lesson cancelled"),
+            "timetable.move_request.created": _("Move of a lesson requested"),
+            "timetable.move_request.confirmed": _("Move request confirmed"),
+            "timetable.move_request.declined": _("Move request declined"),
             "timetable.calendar_links_reset": _("Own calendar addresses reset"),
             "timetable.classroom_calendar_links_reset": _("Classroom calendar addresses reset"),
             "timetable.schedule.run": _("Co-scheduler run"),
@@ -65,6 +68,8 @@ def register() -> None:
             "from": AuditDetail(_("Before"), show=_school_time),
             "to": AuditDetail(_("After"), show=_school_time),
             "reason": _("Reason"),
+            "date": _("New date"),
+            "at": _("Time"),
             "lessons": _("Lessons created"),
             "series": _("Courses to place"),
             "placed": _("Courses placed"),

@@ -16,6 +16,7 @@ from sanke.timetable.actions import (
     do_schedule_series,
     do_set_period_grid,
 )
+from sanke.timetable.actions.series import local_datetime
 from sanke.timetable.choices import DayKind, LessonStatus
 from sanke.timetable.models import CalendarDay, Lesson, Period, SyncSeries, Term, TimetableEntry
 from sanke.timetable.scheduling.solver import Weights
@@ -108,7 +109,8 @@ def build_series(w: DemoWorld) -> None:
         acting_user=None,
     )
     do_schedule_series([series], weights=Weights(), allow_moving=False, acting_user=None, time_limit=5)
-    do_accept_proposals([series], acting_user=None)
+    # the demo's series was accepted before its term began, so every lesson of the term is to be taught
+    do_accept_proposals([series], acting_user=None, now=local_datetime(english.term_start, 0))
     w.series["english"] = series
     w.series["music"] = do_save_series(
         SyncSeries(

@@ -20,7 +20,14 @@ from sanke.alliances.models import Alliance
 from sanke.core.models import BackgroundJob, ChoiceLabels, TimeStampedModel
 from sanke.core.params import EARLIEST_DATE, LATEST_DATE
 from sanke.core.scoping import CHANGE, VIEW, ScopedQuerySet
-from sanke.timetable.choices import DayKind, LessonStatus, SeriesStatus, SyncMode, Weekday
+from sanke.timetable.choices import (
+    DayKind,
+    LessonStatus,
+    MoveRequestStatus,
+    SeriesStatus,
+    SyncMode,
+    Weekday,
+)
 
 # A Chinese school term is a semester: about five months, at most eight with a long holiday inside.
 MAX_TERM_DAYS = 245
@@ -209,6 +216,12 @@ class TimetableEntry(TimeStampedModel):
         return self.class_group.audit_placement()
 
 
+HOST_CLASSROOM_NOT_CAPABLE = _(
+    "This classroom cannot host lessons. Choose a classroom marked “can host lessons”, or mark it so "
+    "on the classroom's page."
+)
+
+
 class SyncSeries(TimeStampedModel):
     """A weekly delivery course: one host teacher and classroom teaching N receiving classes live."""
 
@@ -257,6 +270,11 @@ class SyncSeries(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.host_teacher}"
+
+    def clean(self) -> None:
+        # A receive-only room has no camera set-up for teaching out: the series could never be placed.
+        if self.host_classroom_id and not self.host_classroom.host_capable:
+            raise ValidationError({"host_classroom": HOST_CLASSROOM_NOT_CAPABLE})
 
     def audit_placement(self):
         return self.alliance.audit_placement()
@@ -325,6 +343,67 @@ class Lesson(TimeStampedModel):
 
     def audit_placement(self):
         return self.series.audit_placement()
+
+
+class LessonMoveRequest(TimeStampedModel):
+    """A host teacher's request to move one of their own lessons, which the host school confirms.
+
+    Teachers know first when a lesson cannot take place (a trip, an exam); the school keeps the say over
+    its timetable. Confirming runs the same move, with the same checks for every participant, at the time
+    of confirming: a request is not a reservation.
+    """
+
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), related_name="move_requests", on_delete=models.CASCADE
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), related_name="+", on_delete=models.CASCADE
+    )
+    date = models.DateField(_("new date"))
+    host_period = models.ForeignKey(
+        Period,
+        verbose_name=_("host school period"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    start_minute = models.PositiveSmallIntegerField(_("agreed start (minute of day)"), null=True, blank=True)
+    note = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MoveRequestStatus.choices, default=MoveRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class MoveRequestQuerySet(ScopedQuerySet):
+        follows = ("lesson__series__alliance", "alliances.Alliance")
+
+    objects = MoveRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lesson move request")
+        verbose_name_plural = _("lesson move requests")
+
+    def __str__(self) -> str:
+        return f"{self.lesson} → {self.date} {self.target_clock}"
+
+    @property
+    def target_clock(self) -> str:
+        if self.start_minute is not None:
+            return clock_text(self.start_minute)
+        return f"{self.host_period.start:%H:%M}" if self.host_period else ""
+
+    def audit_placement(self):
+        return self.lesson.audit_placement()
 
 
 class CalendarLinkVersion(models.Model):

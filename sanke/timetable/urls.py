@@ -30,6 +30,8 @@ urlpatterns = [
     path("lessons/<int:pk>/", lessons.lesson_detail, name="lesson"),
     path("lessons/<int:pk>/move/", lessons.lesson_move, name="lesson_move"),
     path("lessons/<int:pk>/cancel/", lessons.lesson_cancel, name="lesson_cancel"),
+    path("lessons/<int:pk>/move-request/", lessons.lesson_move_request, name="lesson_move_request"),
+    path("move-requests/<int:pk>/decide/", lessons.move_request_decide, name="move_request_decide"),
     path("ical/<str:token>.ics", feeds.ical_feed, name="ical"),
     path("ical/reset/", feeds.reset_links, name="ical_reset"),
     path(

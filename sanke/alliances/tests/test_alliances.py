@@ -81,3 +81,20 @@ def test_alliance_lists_are_scoped(world, client_for):
     assert names == set()
     page = client_for(world.users["school_admin"]).get(reverse("alliances:list")).content.decode()
     assert "千岛湖一小英语专递课堂" in page and "枫树岭中心校教学点联校" not in page
+
+
+def test_only_staff_accounts_may_coordinate_an_alliance(world, county_admin, client_for):
+    # given the county admin's new-alliance form
+    client = client_for(county_admin)
+    offered = set(client.get(reverse("alliances:create")).context["form"].fields["coordinator"].queryset)
+    # then it offers staff, and no student, guardian or classroom terminal
+    assert world.users["teacher"] in offered and world.users["school_admin"] in offered
+    for name in ("student", "guardian", "terminal_longjing"):
+        assert world.users[name] not in offered, name
+    # and posting one anyway is refused in Chinese, with nothing saved
+    response = client.post(
+        reverse("alliances:create"), form_data(world, coordinator=world.users["student"].pk)
+    )
+    assert response.status_code == 200
+    assert "协调人必须是" in response.content.decode()
+    assert not Alliance.objects.filter(name="淳安县美术专递课堂").exists()

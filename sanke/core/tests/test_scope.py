@@ -8,6 +8,7 @@ cannot infer fails the test, so nobody can add an unscoped route silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -23,7 +24,7 @@ from sanke.recordings.models import Chapter, Recording
 from sanke.recordings.tests.factories import published_recording
 from sanke.supervision.models import ReportJob
 from sanke.testing.factories import place_series
-from sanke.timetable.models import Lesson, ScheduleJob, SyncSeries, Term, TimetableEntry
+from sanke.timetable.models import Lesson, LessonMoveRequest, ScheduleJob, SyncSeries, Term, TimetableEntry
 
 SEGMENT_MODELS = {
     "regions": Region,
@@ -40,6 +41,7 @@ SEGMENT_MODELS = {
     "entries": TimetableEntry,
     "teachers": Person,
     "lessons": Lesson,
+    "move-requests": LessonMoveRequest,
     "jobs": ImportJob,
     "schedule-jobs": ScheduleJob,
     "recordings": Recording,
@@ -162,6 +164,7 @@ def county_targets(world):
         ImportJob: import_job_at(host, world.users["school_admin"]),
         ScheduleJob: schedule_job_of(Alliance.objects.get(host_school=host)),
         ReportJob: report_job_at(host, world.users["school_admin"]),
+        LessonMoveRequest: move_request_of(Lesson.objects.filter(series__subject="英语").first()),
         "grade": host.grades.first(),
         **recording_targets(
             Lesson.objects.filter(series__subject="英语").first(), world.users["county_admin"]
@@ -219,6 +222,16 @@ def schedule_job_of(alliance):
     )
 
 
+def move_request_of(lesson):
+    """A pending request to move ``lesson`` a day later, as its teacher would send it."""
+    return LessonMoveRequest.objects.create(
+        lesson=lesson,
+        requested_by=lesson.series.host_teacher.user or User.objects.first(),
+        date=lesson.date + dt.timedelta(days=1),
+        start_minute=16 * 60,
+    )
+
+
 def school_targets(world):
     """Objects of another school in the same county, for a school-scoped user of the host school."""
     central = world.schools["central"]
@@ -250,6 +263,7 @@ def school_targets(world):
         ImportJob: import_job_at(central, world.users["county_admin"]),
         ScheduleJob: schedule_job_of(alliance),
         ReportJob: report_job_at(central, world.users["county_admin"]),
+        LessonMoveRequest: move_request_of(series.lessons.first()),
         "grade": central.grades.first(),
         **recording_targets(series.lessons.first(), world.users["county_admin"]),
     }

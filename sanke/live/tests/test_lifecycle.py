@@ -237,3 +237,44 @@ def test_a_batch_of_events_is_numbered_per_lesson_in_three_queries(world, django
     assert last_event_seq(first.pk) == 4
     assert last_event_seq(not_live.pk) == 0
     assert not LessonEvent.objects.filter(lesson=not_live).exists()
+
+
+def test_the_lesson_record_shows_times_on_the_school_clock(world, client_for):
+    """Attendance times are stored in UTC; the page shows Beijing time (UTC+8), never the UTC wall clock."""
+    from django.urls import reverse
+
+    # given a classroom that joined a live lesson
+    lesson = live_lesson(world)
+    room = world.classrooms["longjing"].pk
+    do_record_event(
+        lesson, "classroom.joined", {"classroom": room}, acting_user=world.users["terminal_longjing"]
+    )
+    joined = LessonEvent.objects.get(lesson=lesson, type="classroom.joined").created_at
+    # when the county reads the record
+    page = (
+        client_for(world.users["county_admin"]).get(reverse("live:record", args=[lesson.pk])).content.decode()
+    )
+    # then the joining time reads on the school's clock
+    assert joined.astimezone(SHANGHAI).strftime("%H:%M:%S") in page
+    assert joined.astimezone(dt.UTC).strftime("%H:%M:%S") not in page
+
+
+@pytest.mark.clock("2026-11-24 09:00")  # the morning of a Tuesday with the English lesson
+def test_the_terminal_agenda_is_the_terminals_own_day_only(world, client_for):
+    from django.urls import reverse
+
+    url = reverse("live:terminal_agenda")
+    assert client_for(world.users["teacher"]).get(url).status_code == 403  # staff have their own pages
+    agenda = client_for(world.users["terminal_longjing"]).get(url).json()
+    assert agenda["next"]["subject"] == "英语"
+    assert [item["subject"] for item in agenda["today"]] == ["英语"]
+
+
+def test_an_observer_is_told_plainly_that_watching_video_needs_janus(world, client_for, settings):
+    from django.urls import reverse
+
+    # given the platform without Janus (peer to peer)
+    settings.SANKE_MEDIA_BACKEND = "p2p"
+    page = client_for(world.users["inspector"]).get(reverse("live:room", args=[tuesday_english().pk]))
+    # then the inspector's page says what watching needs, instead of promising video
+    assert "收看课堂视频需要 Janus 媒体服务器" in page.content.decode()

@@ -12,10 +12,12 @@ The ``do_*`` actions are re-exported here, so ``from sanke.timetable.actions imp
 from sanke.timetable.actions.feeds import do_reset_calendar_links, do_reset_classroom_calendar_links
 from sanke.timetable.actions.lessons import (
     do_cancel_lesson,
+    do_decide_lesson_move,
     do_mark_lesson_ended,
     do_mark_lesson_live,
     do_mark_lesson_missed,
     do_move_lesson,
+    do_request_lesson_move,
 )
 from sanke.timetable.actions.schedule_jobs import ScheduleJobBusy, do_submit_schedule_job
 from sanke.timetable.actions.series import do_accept_proposals, do_save_series, do_schedule_series
@@ -25,11 +27,13 @@ __all__ = [
     "ScheduleJobBusy",
     "do_accept_proposals",
     "do_cancel_lesson",
+    "do_decide_lesson_move",
     "do_delete_entry",
     "do_mark_lesson_ended",
     "do_mark_lesson_live",
     "do_mark_lesson_missed",
     "do_move_lesson",
+    "do_request_lesson_move",
     "do_reset_calendar_links",
     "do_reset_classroom_calendar_links",
     "do_save_entry",

@@ -8,23 +8,56 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanke.core.audit import record_audit
+from sanke.notifications.actions import do_notify
 from sanke.timetable.actions.series import _notify, _tz, local_datetime
 from sanke.timetable.calendar import SchoolCalendar
-from sanke.timetable.choices import LessonStatus
-from sanke.timetable.models import Lesson, Period, TimetableEntry, minutes_of
+from sanke.timetable.choices import LessonStatus, MoveRequestStatus
+from sanke.timetable.events import send_lessons_changed_on_commit
+from sanke.timetable.models import Lesson, LessonMoveRequest, Period, TimetableEntry, minutes_of
+
+EARLIEST_AGREED_START = 6 * 60  # an agreed time outside the periods still lies within a school day
+LATEST_AGREED_END = 22 * 60
 
 
-def check_move(lesson: Lesson, date: dt.date, host_period: Period) -> tuple[list[str], int]:
+def host_period_at(school_id: int, start: int, end: int) -> Period | None:
+    """The host school's period that overlaps ``start``–``end`` the most (else the nearest one): the row a
+    lesson at an agreed time shows in on the week grids."""
+    periods = list(Period.objects.filter(school_id=school_id).order_by("number"))
+
+    def overlap(p: Period) -> int:
+        return min(end, minutes_of(p.end)) - max(start, minutes_of(p.start))
+
+    def distance(p: Period) -> int:
+        return abs(minutes_of(p.start) - start)
+
+    return max(periods, key=lambda p: (overlap(p), -distance(p)), default=None)
+
+
+def check_move(
+    lesson: Lesson, date: dt.date, host_period: Period | None, *, start_minute: int | None = None
+) -> tuple[list[str], int]:
     """Everything that stops ``lesson`` from taking place on ``date`` in ``host_period``, for every
-    participant, and the minute the lesson would start (the latest period start among the schools)."""
+    participant, and the minute the lesson would start (the latest period start among the schools).
+
+    With ``start_minute`` the lesson moves to that agreed time instead (a time the schools arranged, in
+    or out of their periods): then no school needs a matching period, but the same clash checks hold
+    for the teacher, the host classroom and every receiving class."""
     series = lesson.series
     calendar = SchoolCalendar()
     problems = []
     host_school = series.host_classroom.school
-    start, end = minutes_of(host_period.start), minutes_of(host_period.end)
+    agreed = start_minute is not None
+    if start_minute is not None:
+        if start_minute < EARLIEST_AGREED_START or start_minute + series.minutes > LATEST_AGREED_END:
+            return [_("Choose a time between 06:00 and 22:00.")], start_minute
+        start, end = start_minute, start_minute + series.minutes
+    else:
+        assert host_period is not None
+        start, end = minutes_of(host_period.start), minutes_of(host_period.end)
     alliance = series.alliance
     if not alliance.term_start <= date <= alliance.term_end:
         # outside every school term the calendar assumes Monday–Friday teaching: holidays would pass
@@ -45,6 +78,9 @@ def check_move(lesson: Lesson, date: dt.date, host_period: Period) -> tuple[list
                 _("%(school)s does not teach on %(date)s.")
                 % {"school": class_group.school.name, "date": date}
             )
+            continue
+        if agreed:
+            receivers.append((class_group, follows, None))
             continue
         period = next(
             (
@@ -117,15 +153,30 @@ def check_move(lesson: Lesson, date: dt.date, host_period: Period) -> tuple[list
     return problems, lesson_start
 
 
-def do_move_lesson(lesson: Lesson, date: dt.date, host_period: Period, *, acting_user) -> Lesson:
-    """Move one occurrence after checking every participant; the schools involved are notified."""
+def do_move_lesson(
+    lesson: Lesson,
+    date: dt.date,
+    host_period: Period | None = None,
+    *,
+    start_minute: int | None = None,
+    acting_user,
+) -> Lesson:
+    """Move one occurrence, to a host period or to an agreed start time, after checking every
+    participant; the schools involved are notified."""
     if lesson.status != LessonStatus.SCHEDULED:
         raise ValidationError(_("Only a scheduled lesson can be moved."))
-    if host_period.school_id != lesson.series.host_classroom.school_id:
+    host_school_id = lesson.series.host_classroom.school_id
+    if host_period is None and start_minute is None:
+        raise ValidationError(_("Choose a period of the host school or an agreed start time."))
+    if host_period is not None and host_period.school_id != host_school_id:
         raise ValidationError(_("Choose a period of the host school."))
-    problems, start = check_move(lesson, date, host_period)
+    problems, start = check_move(lesson, date, host_period, start_minute=start_minute)
     if problems:
         raise ValidationError(problems)
+    if start_minute is not None:
+        host_period = host_period_at(host_school_id, start, start + lesson.series.minutes)
+        if host_period is None:
+            raise ValidationError(_("The host school has no period grid yet."))
     with transaction.atomic():
         before = lesson.starts_at
         updated = Lesson.objects.filter(pk=lesson.pk, status=LessonStatus.SCHEDULED).update(
@@ -138,6 +189,7 @@ def do_move_lesson(lesson: Lesson, date: dt.date, host_period: Period, *, acting
         if not updated:
             raise ValidationError(_("The lesson changed meanwhile; reload the page."))
         lesson.refresh_from_db()
+        send_lessons_changed_on_commit([lesson.pk])
         record_audit(
             acting_user,
             "timetable.lesson.moved",
@@ -168,6 +220,7 @@ def do_cancel_lesson(lesson: Lesson, reason: str, *, acting_user) -> Lesson:
         if not updated:
             raise ValidationError(_("Only a scheduled lesson can be cancelled."))
         lesson.refresh_from_db()
+        send_lessons_changed_on_commit([lesson.pk])
         record_audit(
             acting_user, "timetable.lesson.cancelled", lesson, changes={"reason": lesson.cancel_reason}
         )
@@ -211,3 +264,89 @@ def do_mark_lesson_missed(lesson: Lesson) -> bool:
         return False
     lesson.status = LessonStatus.MISSED
     return True
+
+
+# --- a teacher's request to move their own lesson, confirmed by the school ------------------------------
+def do_request_lesson_move(
+    lesson: Lesson,
+    date: dt.date,
+    host_period: Period | None = None,
+    *,
+    start_minute: int | None = None,
+    note: str = "",
+    acting_user,
+) -> LessonMoveRequest:
+    """The host teacher asks to move one of their lessons. The same checks as a move run now, so the
+    teacher learns at once what stands in the way; the host school is notified and decides."""
+    if lesson.status != LessonStatus.SCHEDULED:
+        raise ValidationError(_("Only a scheduled lesson can be moved."))
+    if host_period is None and start_minute is None:
+        raise ValidationError(_("Choose a period of the host school or an agreed start time."))
+    if host_period is not None and host_period.school_id != lesson.series.host_classroom.school_id:
+        raise ValidationError(_("Choose a period of the host school."))
+    problems, _start = check_move(lesson, date, host_period, start_minute=start_minute)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        if LessonMoveRequest.objects.filter(lesson=lesson, status=MoveRequestStatus.PENDING).exists():
+            raise ValidationError(_("A move of this lesson is already waiting for the school."))
+        request = LessonMoveRequest.objects.create(
+            lesson=lesson,
+            requested_by=acting_user,
+            date=date,
+            host_period=host_period if start_minute is None else None,
+            start_minute=start_minute,
+            note=note.strip()[:200],
+        )
+        record_audit(
+            acting_user,
+            "timetable.move_request.created",
+            request,
+            changes={"date": date.isoformat(), "at": request.target_clock},
+        )
+        do_notify(
+            [lesson.series.host_classroom.school_id],
+            _("%(teacher)s asks to move %(subject)s on %(old)s to %(new)s.")
+            % {
+                "teacher": lesson.series.host_teacher.name,
+                "subject": lesson.series.subject,
+                "old": lesson.starts_at.astimezone(_tz()).strftime("%m-%d %H:%M"),
+                "new": f"{date:%m-%d} {request.target_clock}",
+            },
+            link=reverse("timetable:lesson", args=[lesson.pk]),
+        )
+    return request
+
+
+def do_decide_lesson_move(request: LessonMoveRequest, *, confirm: bool, acting_user) -> LessonMoveRequest:
+    """The host school confirms (the lesson moves, after the checks run again) or declines a request.
+
+    The request is claimed with a conditional update on ``pending``, so two clicks decide once."""
+    with transaction.atomic():
+        status = MoveRequestStatus.CONFIRMED if confirm else MoveRequestStatus.DECLINED
+        claimed = LessonMoveRequest.objects.filter(pk=request.pk, status=MoveRequestStatus.PENDING).update(
+            status=status, decided_by=acting_user, decided_at=timezone.now()
+        )
+        if not claimed:
+            raise ValidationError(_("This request was decided meanwhile; reload the page."))
+        request.refresh_from_db()
+        if confirm:
+            do_move_lesson(
+                request.lesson,
+                request.date,
+                request.host_period,
+                start_minute=request.start_minute,
+                acting_user=acting_user,
+            )
+        else:
+            do_notify(
+                [request.lesson.series.host_classroom.school_id],
+                _("The move of %(subject)s on %(old)s was declined.")
+                % {
+                    "subject": request.lesson.series.subject,
+                    "old": request.lesson.starts_at.astimezone(_tz()).strftime("%m-%d %H:%M"),
+                },
+                link=reverse("timetable:lesson", args=[request.lesson_id]),
+            )
+        record_audit(acting_user, f"timetable.move_request.{status}", request)
+    return request

@@ -19,6 +19,7 @@ from sanke.notifications.actions import do_notify
 from sanke.timetable.actions.setup import _save
 from sanke.timetable.calendar import SchoolCalendar, dates_between
 from sanke.timetable.choices import LessonStatus, SeriesStatus
+from sanke.timetable.events import send_lessons_changed_on_commit
 from sanke.timetable.models import Lesson, Period, SeriesSlot, SyncSeries
 from sanke.timetable.scheduling.instance import build_instance
 from sanke.timetable.scheduling.solver import Result, Weights, solve
@@ -166,12 +167,16 @@ def accepted_clashes(series: SyncSeries, slots) -> list[str]:
     return problems
 
 
-def do_accept_proposals(series_list, *, acting_user) -> int:
+def do_accept_proposals(series_list, *, acting_user, now: dt.datetime | None = None) -> int:
     """Accept the proposed slots and generate the term's lessons (holidays skipped, make-up days honoured).
 
-    A series accepted for the first time gets the whole term. One scheduled again mid-term keeps its
-    past and cancelled lessons; its scheduled lessons from today on are replaced.
+    A series accepted for the first time gets the whole term, so that the term reads complete; the
+    lessons that start before the acceptance (``now``: the demo and generated worlds accept "at the
+    term's start") are ``before_series``: nobody could teach them, so they are never missed, never
+    entered, never moved. One scheduled again mid-term keeps its past and cancelled lessons; its
+    scheduled lessons from today on are replaced.
     """
+    now = now or timezone.now()
     calendar = SchoolCalendar()
     created = 0
     with transaction.atomic():
@@ -184,7 +189,7 @@ def do_accept_proposals(series_list, *, acting_user) -> int:
                 raise ValidationError(clashes)
             start_from = series.alliance.term_start
             if series.lessons.exists():
-                start_from = max(start_from, timezone.localdate())
+                start_from = max(start_from, timezone.localdate(now))
                 series.lessons.filter(status=LessonStatus.SCHEDULED, date__gte=start_from).delete()
             taken = set(series.lessons.values_list("date", "host_period_id"))
             series.slots.filter(accepted=True).delete()
@@ -198,15 +203,19 @@ def do_accept_proposals(series_list, *, acting_user) -> int:
                             series=series,
                             date=date,
                             host_period=slot.host_period,
-                            starts_at=local_datetime(date, slot.start_minute),
+                            starts_at=(starts_at := local_datetime(date, slot.start_minute)),
                             ends_at=local_datetime(date, slot.end_minute),
+                            status=(
+                                LessonStatus.BEFORE_SERIES if starts_at < now else LessonStatus.SCHEDULED
+                            ),
                         )
                     )
-            Lesson.objects.bulk_create(lessons)
+            created_lessons = Lesson.objects.bulk_create(lessons)
+            send_lessons_changed_on_commit(lesson.pk for lesson in created_lessons if lesson.pk)
             created += len(lessons)
             series.slots.update(accepted=True)
             series.status = SeriesStatus.ACCEPTED
-            series.accepted_at = timezone.now()
+            series.accepted_at = now
             series.save(update_fields=["status", "accepted_at", "updated_at"])
             record_audit(acting_user, "timetable.series.accepted", series, changes={"lessons": len(lessons)})
             _notify(

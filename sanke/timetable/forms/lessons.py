@@ -51,7 +51,15 @@ class MoveLessonForm(forms.Form):
         label=gettext_lazy("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     host_period = forms.ModelChoiceField(
-        label=gettext_lazy("Host school period"), queryset=Period.objects.none()
+        label=gettext_lazy("Host school period"), queryset=Period.objects.none(), required=False
+    )
+    start = forms.TimeField(
+        label=gettext_lazy("Or an agreed start time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=gettext_lazy(
+            "A time the schools arranged, in or out of their periods; it must be free for everyone."
+        ),
     )
 
     def __init__(self, *args, lesson: Lesson, **kwargs):
@@ -61,6 +69,25 @@ class MoveLessonForm(forms.Form):
             school_id=lesson.series.host_classroom.school_id
         ).order_by("number")
         self.fields["host_period"].label_from_instance = period_label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("host_period") is None and data.get("start") is None and not self.errors:
+            raise forms.ValidationError(_("Choose a period of the host school or an agreed start time."))
+        return data
+
+    def target(self) -> dict:
+        """The keyword arguments of the move: an agreed start time wins over the period."""
+        start = self.cleaned_data.get("start")
+        if start is not None:
+            return {"host_period": None, "start_minute": start.hour * 60 + start.minute}
+        return {"host_period": self.cleaned_data["host_period"], "start_minute": None}
+
+
+class MoveRequestForm(MoveLessonForm):
+    """The host teacher's request: where to, and why (the school reads it before confirming)."""
+
+    note = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
 
 def period_label(period: Period) -> str:

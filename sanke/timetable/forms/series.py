@@ -9,7 +9,7 @@ from sanke.alliances.models import Alliance
 from sanke.core.params import SafeModelMultipleChoiceField
 from sanke.org.choices import PersonKind
 from sanke.org.models import ClassGroup
-from sanke.timetable.models import SyncSeries
+from sanke.timetable.models import HOST_CLASSROOM_NOT_CAPABLE, SyncSeries
 from sanke.timetable.scheduling.solver import Weights
 
 
@@ -35,7 +35,8 @@ class SeriesForm(forms.ModelForm):
         self.instance.alliance = alliance
         host = alliance.host_school
         self.fields["host_teacher"].queryset = host.people.filter(kind=PersonKind.TEACHER)
-        self.fields["host_classroom"].queryset = host.classrooms.all()
+        self.fields["host_classroom"].queryset = host.classrooms.filter(host_capable=True)
+        self.fields["host_classroom"].error_messages["invalid_choice"] = HOST_CLASSROOM_NOT_CAPABLE
         self.fields["host_classroom"].help_text = _("A classroom that can host lessons (录播/主讲教室).")
         self.fields["receiving_classes"].queryset = ClassGroup.objects.filter(
             school__in=alliance.receiving_schools()

@@ -249,3 +249,97 @@ def test_a_proposal_overtaken_by_another_acceptance_is_refused(world, county_adm
         do_accept_proposals([second], acting_user=county_admin)
     second.refresh_from_db()
     assert second.status == SeriesStatus.PROPOSED and not second.lessons.exists()
+
+
+@pytest.mark.clock("2026-11-24 15:00")  # a Tuesday afternoon, mid-term
+def test_a_series_accepted_mid_term_marks_its_passed_dates_as_before_the_series(
+    world, county_admin, client_for
+):
+    from sanke.live.actions import do_mark_missed_lessons
+    from sanke.timetable.choices import LessonStatus
+
+    # given the music series proposed on Tuesday period 6 (14:50–15:30)
+    series = music(world)
+    period = Period.objects.get(school=series.host_classroom.school, number=6)
+    SeriesSlot.objects.create(
+        series=series,
+        weekday=2,
+        host_period=period,
+        start_minute=14 * 60 + 50,
+        end_minute=15 * 60 + 30,
+        receiver_periods={},
+    )
+    series.status = SeriesStatus.PROPOSED
+    series.save()
+    # when it is accepted at 15:00 on a Tuesday, ten minutes after today's would-be start
+    do_accept_proposals([series], acting_user=county_admin)
+    lessons = {lesson.date: lesson for lesson in series.lessons.all()}
+    # then the dates already begun are kept as "before the series", the rest are to be taught
+    assert lessons[dt.date(2026, 9, 1)].status == LessonStatus.BEFORE_SERIES
+    assert lessons[dt.date(2026, 11, 24)].status == LessonStatus.BEFORE_SERIES  # started 14:50, before 15:00
+    assert lessons[dt.date(2026, 12, 1)].status == LessonStatus.SCHEDULED
+    # and the missed-lesson job never counts them
+    do_mark_missed_lessons(now=dt.datetime(2026, 12, 10, 12, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    assert not series.lessons.filter(status=LessonStatus.MISSED, date__lt=dt.date(2026, 11, 25)).exists()
+    assert series.lessons.get(date=dt.date(2026, 12, 1)).status == LessonStatus.MISSED
+    # and no page offers to enter one
+    past = lessons[dt.date(2026, 11, 17)]
+    page = client_for(world.users["county_admin"]).get(reverse("timetable:lesson", args=[past.pk]))
+    assert 'data-testid="enter-lesson"' not in page.content.decode()
+    record = client_for(world.users["county_admin"]).get(reverse("live:record", args=[past.pk]))
+    assert f'href="{reverse("live:room", args=[past.pk])}"' not in record.content.decode()
+
+
+def test_the_per_end_counter_leaves_out_series_that_could_not_be_placed(world, client_for):
+    # given the music series (1 a week, its teacher hosts nothing else) that the co-scheduler could not place
+    series = music(world)
+    SyncSeries.objects.filter(pk=series.pk).update(status=SeriesStatus.UNPLACED)
+    teacher = world.people["music"].name
+    # when the coordinator reads the alliance page
+    url = reverse("alliances:detail", args=[series.alliance_id])
+    ends = dict(client_for(world.users["county_admin"]).get(url).context["ends"])
+    # then its teacher's end counts no lesson, while the placed English series still counts for its ends
+    assert not any(teacher in label for label in ends)
+    assert set(ends.values()) == {2}
+    # and a draft still counts: it is planned, just not scheduled yet
+    SyncSeries.objects.filter(pk=series.pk).update(status=SeriesStatus.DRAFT)
+    ends = dict(client_for(world.users["county_admin"]).get(url).context["ends"])
+    assert any(teacher in label and count == 1 for label, count in ends.items())
+
+
+def test_a_receive_only_classroom_is_refused_as_host_classroom(world, county_admin, client_for):
+    # given the English alliance and the host school's 三(1)班教室, which can receive but not host
+    alliance = english(world).alliance
+    receive_only = world.classrooms["host-3-1"]
+    before = SyncSeries.objects.count()
+    # when the coordinator picks it as the host classroom of a new series
+    # (the platform speaks Chinese unless the user picks English)
+    response = client_for(county_admin).post(
+        reverse("alliances:series_create", args=[alliance.pk]),
+        {
+            "subject": "美术",
+            "host_teacher": world.people["art"].pk,
+            "host_classroom": receive_only.pk,
+            "receiving_classes": [world.classes["longjing-3"].pk],
+            "lessons_per_week": 1,
+            "minutes": 40,
+            "mode": "live_with_students",
+        },
+    )
+    # then the form says why, in Chinese, and nothing is saved
+    assert response.status_code == 200
+    assert "不能作主讲" in response.content.decode()
+    assert SyncSeries.objects.count() == before
+    # and the action refuses it too, whoever calls it
+    with pytest.raises(ValidationError):
+        do_save_series(
+            SyncSeries(
+                alliance=alliance,
+                subject="美术",
+                host_teacher=world.people["art"],
+                host_classroom=receive_only,
+                lessons_per_week=1,
+            ),
+            [world.classes["longjing-3"]],
+            acting_user=county_admin,
+        )

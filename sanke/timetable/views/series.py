@@ -55,11 +55,17 @@ def _series_rows(alliance):
 
 
 def _ends_vs_policy(alliance, rows):
-    """Weekly sync lessons planned for each end (host teacher, receiving class) against the policy target."""
+    """Weekly sync lessons planned for each end (host teacher, receiving class) against the policy target.
+
+    A series the co-scheduler could not place gives its ends no lesson, so it does not count: otherwise an
+    end reads green (6 / 6) while nothing will be taught.
+    """
     target = effective_policy(alliance.host_school.region).weekly_sync_lessons_per_end
     ends: Counter[str] = Counter()
     for row in rows:
         series = row["series"]
+        if series.status == SeriesStatus.UNPLACED:
+            continue
         ends[_("%(teacher)s (host)") % {"teacher": series.host_teacher.name}] += series.lessons_per_week
         for class_group in series.receiving_classes.all():
             ends[f"{class_group.school.name} {class_group}"] += series.lessons_per_week

@@ -57,6 +57,9 @@ $("[data-form=chat]").onsubmit = (e) => {
 function render() {
   const s = live.state;
   $("[data-live=status]").textContent = live.statusLabel();
+  // start before the lesson, end while it is live, and neither once it is over
+  $("[data-action=start]").hidden = s.status !== "scheduled";
+  $("[data-action=end]").hidden = s.status !== "live";
   document.querySelectorAll("[data-classroom]").forEach((el) => {
     const room = +el.dataset.classroom;
     el.querySelector("[data-hand]").classList.toggle("d-none", !s.hands.has(room));

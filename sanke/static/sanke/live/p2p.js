@@ -4,6 +4,10 @@
  * Offers, answers and ICE candidates travel as "signal" messages over the lesson socket. A classroom says
  * "ready" (on hello, and whenever the host comes back); the host answers with a fresh offer, which
  * replaces any earlier link to that classroom.
+ *
+ * Nothing leaves a classroom before 开始上课 or after 下课: links exist only while the lesson is live. A
+ * classroom says "ready" only then, the host offers only then (a "ready" that overtakes the host's own
+ * lesson.started waits for it), a classroom takes no offer otherwise, and the end closes every link.
  */
 
 // a classroom's transceivers 0–1 carry the host's camera, 2–3 the classroom on stage (连麦)
@@ -11,6 +15,8 @@ const STAGE_SLOT = 2;
 
 export function createPeerStar(room) {
   const { cfg, peers } = room;
+  const live = () => room.state.status === "live";
+  const waitingReady = new Set(); // classrooms that said "ready" before the host's page knew the lesson is live
 
   function newPeer(key) {
     closePeer(key);
@@ -114,10 +120,22 @@ export function createPeerStar(room) {
     room.send({ type: "signal", to: key, data: { kind: "offer", sdp: pc.localDescription.toJSON() } });
   }
 
+  // a link closed meanwhile (the lesson ended, a newer offer replaced it) ends its negotiation quietly
   async function onSignal(from, data) {
+    try {
+      await negotiate(from, data);
+    } catch (error) {
+      if (error && error.name === "InvalidStateError") return;
+      throw error;
+    }
+  }
+
+  async function negotiate(from, data) {
     if (room.isHost && data.kind === "ready") {
-      await offerTo(from);
+      if (live()) await offerTo(from);
+      else waitingReady.add(from);
     } else if (room.isClassroom && data.kind === "offer") {
+      if (!live()) return; // no media before the start or after the end, whoever asks
       const pc = newPeer(from);
       await pc.setRemoteDescription(data.sdp);
       await capBitrate(pc);
@@ -136,7 +154,9 @@ export function createPeerStar(room) {
     }
   }
 
-  const ready = () => room.send({ type: "signal", to: "host", data: { kind: "ready" } });
+  const ready = () => {
+    if (live()) room.send({ type: "signal", to: "host", data: { kind: "ready" } });
+  };
 
   /* Socket messages that concern the media links. */
   function onMessage(message) {
@@ -160,5 +180,18 @@ export function createPeerStar(room) {
     showStage();
   }
 
-  return { onMessage, onStageChange };
+  /* The lesson starts: a classroom asks for its link, the host answers those who asked early. It ends (or
+   * is no longer live for any reason): every link closes. */
+  function onStatus(status) {
+    if (status === "live") {
+      if (room.isClassroom && room.p2p) ready();
+      if (room.isHost) [...waitingReady].forEach((key) => offerTo(key));
+      waitingReady.clear();
+    } else {
+      waitingReady.clear();
+      Object.keys(peers).forEach(closePeer);
+    }
+  }
+
+  return { onMessage, onStageChange, onStatus };
 }

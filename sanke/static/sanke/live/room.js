@@ -12,6 +12,8 @@ import { openSocket, showNotice } from "./socket.js";
 import { applyEvent, newState } from "./state.js";
 
 const KEEPALIVE_MS = 5 * 60000;
+// a lesson in one of these states sends and receives nothing, and its page offers nothing to click
+export const OVER = new Set(["ended", "cancelled", "missed", "before_series"]);
 const CAMERA = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 20 } };
 
 export function startRoom() {
@@ -21,7 +23,7 @@ export function startRoom() {
     isHost: cfg.role === "host",
     isClassroom: cfg.role === "classroom",
     p2p: cfg.backend === "p2p",
-    state: newState(),
+    state: Object.assign(newState(), { status: cfg.status || "scheduled" }),
     peers: {}, // participant key → RTCPeerConnection
     localStream: null,
     janusPublisher: null, // the Janus handle that publishes this page's camera
@@ -47,10 +49,7 @@ export function startRoom() {
         track.enabled = !p.muted;
       });
     }
-    if (room.state.status !== before) {
-      room.emit("status", room.state.status);
-      if (janus) janus.onStatus(room.state.status);
-    }
+    if (room.state.status !== before) statusChanged();
     room.emit("event", event);
   }
 
@@ -58,13 +57,37 @@ export function startRoom() {
     if (message.type === "hello") {
       room.state.status = message.status;
       room.state.voter = message.voter || null;
-      room.emit("status", room.state.status);
-      if (janus) janus.onStatus(room.state.status);
+      statusChanged();
     } else if (message.type === "error") {
       room.emit("error", message.error);
       if (message.code) showNotice(message.error); // refused by the room's limits: say so, in Chinese
     }
     if (star) star.onMessage(message);
+  }
+
+  // Media follows the lesson's status: links while live (p2p.js, janus.js), and at the end every camera
+  // and microphone track is stopped and every remote picture cleared, so nothing leaves the classroom.
+  function statusChanged() {
+    const status = room.state.status;
+    if (star) star.onStatus(status);
+    if (janus) janus.onStatus(status);
+    if (OVER.has(status)) stopMedia();
+    room.emit("status", status);
+  }
+
+  function stopMedia() {
+    Object.values(room.peers).forEach((pc) => pc.close());
+    Object.keys(room.peers).forEach((key) => delete room.peers[key]);
+    if (room.localStream) room.localStream.getTracks().forEach((track) => track.stop());
+    document.querySelectorAll("video").forEach((video) => {
+      video.srcObject = null;
+    });
+    document.body.classList.add("sanke-lesson-over");
+    const over = document.querySelector("[data-testid=lesson-over]");
+    if (over) over.classList.remove("d-none");
+    document.querySelectorAll("[data-room-controls] button, [data-room-controls] input, [data-room-controls] select, [data-room-controls] textarea").forEach((el) => {
+      el.disabled = true;
+    });
   }
 
   const socket = openSocket(room, { onMessage, onEvent });
@@ -107,7 +130,10 @@ export function startRoom() {
   }
 
   window.sankeLive = room;
-  (withMedia ? startMedia() : Promise.resolve()).then(() => {
+  // a lesson that is over opens no camera: the page only says that it ended
+  const camera = withMedia && !OVER.has(room.state.status);
+  if (!camera && withMedia) stopMedia();
+  (camera ? startMedia() : Promise.resolve()).then(() => {
     // Janus first: the socket's hello tells it whether the lesson is live, and then it asks for a ticket
     if (cfg.backend === "janus" && withMedia) janus = startJanus(room);
     socket.connect();

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timetable', '0006_schedule_job'),
+        ('timetable', '0008_lesson_move_request'),
     ]
 
     operations = [
