@@ -9,7 +9,7 @@
 
 Every request needs a signed-in user and ``Tus-Resumable: 1.0.0``; the page's CSRF token travels as a header.
 The rules that keep chunks from corrupting or duplicating the file are in ``actions.do_append_chunk``.
-See docs/decisions/0016-resumable-uploads-rec.md for why this is our own code.
+See docs/decisions/0016-resumable-uploads.md for why this is our own code.
 """
 
 from __future__ import annotations
