@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from sanke.live.models import LessonEvent, LiveSession
@@ -14,15 +14,11 @@ from sanke.recordings.models import Chapter, Recording
 ESTIMATED_SPEED = 2.0
 
 
-def library(user, *, query: str = "", limit: int = 200):
-    recordings = Recording.objects.visible_to(user).select_related(
-        "school", "lesson__series", "uploaded_by", "renditions"
+def library(user):
+    """The recordings ``user`` may see, newest first, with what the library's rows show."""
+    return Recording.objects.visible_to(user).select_related(
+        "school", "lesson__series__host_teacher", "uploaded_by", "renditions"
     )
-    if query:
-        recordings = recordings.filter(
-            Q(title__icontains=query) | Q(lesson__series__host_teacher__name__icontains=query)
-        )
-    return recordings[:limit]
 
 
 def status_of(recording: Recording) -> dict:

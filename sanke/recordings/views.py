@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sanke.core.access import access_object
+from sanke.core.pages import list_page
 from sanke.core.scoping import CHANGE, VIEW, scope_for
 from sanke.org.models import School
 from sanke.recordings import actions, links, storage
 from sanke.recordings.access import host_school_of, may_upload_for_school
+from sanke.recordings.filters import RecordingFilter
 from sanke.recordings.forms import ChapterForm
 from sanke.recordings.models import Chapter, Recording
 from sanke.recordings.selectors import chapters_of, library, status_of
@@ -48,15 +50,12 @@ def _may_change(user, recording: Recording) -> bool:
 @login_required
 @require_GET
 def recording_list(request):
-    query = request.GET.get("q", "").strip()[:50]
-    return render(
+    return list_page(
         request,
         "recordings/list.html",
-        {
-            "recordings": library(request.user, query=query),
-            "query": query,
-            "can_upload": scope_for(request.user).is_staff_role,
-        },
+        library(request.user),
+        RecordingFilter,
+        can_upload=scope_for(request.user).is_staff_role,
     )
 
 

@@ -37,9 +37,10 @@ from sanke.org.actions import (
 )
 from sanke.org.choices import EquipmentKind, PersonKind, SchoolKind
 from sanke.org.models import ClassGroup, Classroom, Equipment, Grade, Person, School
+from sanke.recordings.actions import do_create_upload
 from sanke.testing.factories import national_id, place_series
 from sanke.testing.queries import counted_queries
-from sanke.timetable.models import SyncSeries
+from sanke.timetable.models import Lesson, SyncSeries
 
 WALKERS = ["county_admin", "school_admin", "teacher"]
 # Pages that show a whole working set by design, with why; their query count must still stay fixed.
@@ -114,6 +115,10 @@ def _class(school, number):
     return do_save_class_group(ClassGroup(school=school, grade=grade, name=f"({_n()})班"), acting_user=None)
 
 
+def _first_lesson(world):
+    return Lesson.objects.filter(series__alliance=world.alliances["english"]).first()
+
+
 def grow(world, times: int) -> None:
     """``times`` more of everything a page of 淳安县 lists, at the objects the walk opens."""
     county = world.regions["330127"]
@@ -141,8 +146,16 @@ def grow(world, times: int) -> None:
             school_obj = world.schools[existing]
             new_class = _class(school_obj, 1 + _n() % 6)
             _classroom(school_obj, home_class=new_class)
-            _teacher(school_obj, with_account=True)
+            uploader = _teacher(school_obj, with_account=True).user
             _teacher(school_obj, with_account=False)
+            do_create_upload(
+                acting_user=uploader,
+                school=school_obj,
+                lesson=school_obj.pk == world.schools["host"].pk and _first_lesson(world) or None,
+                title=f"实录{_n()}",
+                file_name="lesson.mp4",
+                length=1000,
+            )
             for class_group in [new_class, *school_obj.class_groups.all()[:3]]:
                 for _ in range(2):
                     _student(school_obj, class_group, with_guardian=True)
