@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from sanke.alliances.models import Alliance
+from sanke.core.filters import SearchFilterSet
 from sanke.core.params import search_text
 from sanke.org.choices import GradeNumber
-from sanke.org.filters import SearchFilterSet
 from sanke.org.models import School
 from sanke.recordings.models import Recording
 from sanke.timetable.models import SyncSeries
