@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from sanke.live.models import LiveSession
@@ -29,8 +30,20 @@ def todays_lessons(user, limit: int = 8, *, receiving_class_id: int | None = Non
     """The sync lessons of today (school-local date) that the user can see, for the home page.
 
     With ``receiving_class_id``, only those that class receives (a student's home: the answer pad).
+    ``enterable`` says whether the room can still be entered: a lesson whose time has passed offers no
+    "enter" even before the beat has marked it missed.
     """
-    lessons = Lesson.objects.visible_to(user).filter(date=timezone.localdate())
+    now = timezone.now()
+    lessons = (
+        Lesson.objects.visible_to(user)
+        .filter(date=timezone.localdate())
+        .annotate(
+            enterable=ExpressionWrapper(
+                Q(status=LessonStatus.LIVE) | Q(status=LessonStatus.SCHEDULED, ends_at__gt=now),
+                output_field=BooleanField(),
+            )
+        )
+    )
     if receiving_class_id is not None:
         lessons = lessons.filter(series__receiving_classes=receiving_class_id)
     return lessons.select_related("series__host_teacher", "series__host_classroom__school").order_by(

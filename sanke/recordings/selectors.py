@@ -1,6 +1,9 @@
-"""Reads of recordings for pages: the library list, a recording's processing status, its chapters."""
+"""Reads of recordings for pages: the library list, a student's catch-up, a recording's processing status,
+its chapters."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -12,12 +15,33 @@ from sanke.recordings.models import Chapter, Recording
 # What a transcode takes, as a multiple of real time, for the queue's estimate (measured: ≈ 4× on 2 cores
 # for a 60 s clip, see docs/benchmarks.md; real cameras ≈ 2×, so the estimate says 2×).
 ESTIMATED_SPEED = 2.0
+# A student's home page offers the recordings of their class's lessons of the last three weeks, at most six.
+CATCH_UP_DAYS = 21
+CATCH_UP_ROWS = 6
 
 
 def library(user):
     """The recordings ``user`` may see, newest first, with what the library's rows show."""
     return Recording.objects.visible_to(user).select_related(
         "school", "lesson__series__host_teacher", "uploaded_by", "renditions"
+    )
+
+
+def catch_up(user, class_group_id: int, *, today, days: int = CATCH_UP_DAYS, limit: int = CATCH_UP_ROWS):
+    """The ready recordings of the lessons ``class_group_id`` received in the last ``days`` days, newest
+    first: what a student who missed one watches from their home page. The platform keeps no attendance
+    per student (a classroom's head count only), so every student of the class sees them."""
+    since = today - dt.timedelta(days=days)
+    return list(
+        Recording.objects.visible_to(user)
+        .filter(
+            state=RecordingState.READY,
+            lesson__series__receiving_classes=class_group_id,
+            lesson__date__gte=since,
+            lesson__date__lte=today,
+        )
+        .select_related("lesson__series__host_teacher", "renditions")
+        .order_by("-lesson__starts_at", "-id")[:limit]
     )
 
 

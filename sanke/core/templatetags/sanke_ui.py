@@ -1,9 +1,10 @@
-"""Template helpers for rendering Django form fields with Tabler (Bootstrap 5) classes."""
+"""Template helpers: Django form fields with Tabler (Bootstrap 5) classes, job progress, durations."""
 
 from django import forms, template
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -93,3 +94,16 @@ def job_progress(job, status_url: str, *, testid: str = "job", note: str = ""):
         "rows_text": str(job.PROGRESS_TEXT) % {"done": status["rows_done"], "total": status["rows_total"]},
         "texts": texts,
     }
+
+
+@register.filter
+def duration(seconds) -> str:
+    """A video's length as people say it: "38 分 12 秒" / "38 min 12 s" (under a minute, seconds only)."""
+    try:
+        total = max(0, round(float(seconds)))
+    except (TypeError, ValueError):
+        return "—"
+    minutes, rest = divmod(total, 60)
+    if not minutes:
+        return gettext("%(s)d s") % {"s": rest}
+    return gettext("%(m)d min %(s)d s") % {"m": minutes, "s": rest}

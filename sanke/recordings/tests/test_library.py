@@ -11,7 +11,8 @@ from sanke.recordings.tests.factories import published_recording
 
 @pytest.fixture
 def two_recordings(world, host_teacher, english_lesson):
-    """The English lesson of 2026-11-24 (received by grades 3 and 4) and a library video of the host school."""
+    """The English lesson of 2026-11-24 (received by grades 3 and 4) and a library video of the host
+    school."""
     lesson_recording, _ = published_recording(english_lesson, host_teacher)
     library = Recording.objects.create(
         school=english_lesson.series.alliance.host_school,

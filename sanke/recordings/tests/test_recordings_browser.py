@@ -122,3 +122,18 @@ def test_the_player_plays_and_another_county_gets_404(
     box = phone.locator("video[data-player]").bounding_box()
     assert box is not None and box["width"] >= 300
     screenshot(phone, "recording-player-phone")
+
+
+@pytest.mark.clock("2026-11-26 19:30")  # two days after the English lesson of 2026-11-24, in the evening
+def test_a_student_catches_up_on_a_lesson_from_the_home_page(
+    world, host_teacher, student, english_lesson, video12, page_for, live_server, screenshot
+):
+    publish_in_process(host_teacher, english_lesson, video12)
+    phone = page_for(student.username, viewport={"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/")
+    catch_up = phone.get_by_test_id("catch-up")
+    expect(catch_up).to_contain_text("英语")
+    expect(catch_up).to_contain_text("11月24日")
+    screenshot(phone, "home-student-catch-up")
+    catch_up.get_by_role("link").first.click()
+    _play(phone)
