@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 def _english(world, student):
     class_id = world.classes["longjing-3"].pk
-    (lesson,) = [x for x in todays_lessons(student, receiving_class_id=class_id) if x.series.subject == "英语"]
+    lessons = todays_lessons(student, receiving_class_id=class_id)
+    (lesson,) = [x for x in lessons if x.series.subject == "英语"]
     return lesson
 
 
