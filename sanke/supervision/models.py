@@ -150,3 +150,61 @@ class ReportJob(BackgroundJob):
 
     def __str__(self) -> str:
         return self.title or f"report {self.pk}"
+
+
+class RollupPeer(models.Model):
+    """A lower deployment (a county's installation) allowed to send its indicator sums to this one.
+
+    Only a hash of its key is kept (``make_password``); ``key_prefix`` finds the row without scanning. The
+    region it reports for must lie under this deployment's own region.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    region_code = models.CharField(_("region code"), max_length=6)
+    key_prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reporting deployment")
+        verbose_name_plural = _("reporting deployments")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.region_code})"
+
+
+class ReceivedIndicatorDay(models.Model):
+    """The counts of one day of one region or school as a lower deployment reported them (no personal data).
+
+    Upserted by (peer, dimension, code, day): a resent batch replaces the same values, so it changes nothing.
+    """
+
+    peer = models.ForeignKey(RollupPeer, related_name="days", on_delete=models.CASCADE)
+    day = models.DateField()
+    dimension = models.CharField(max_length=16)
+    code = models.CharField(max_length=10)
+    region_code = models.CharField(max_length=6)
+    lessons = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    missed = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    receptions = models.PositiveIntegerField(default=0)
+    reached = models.PositiveIntegerField(default=0)
+    interacted = models.PositiveIntegerField(default=0)
+    heads = models.PositiveIntegerField(default=0)
+    roster = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("received indicator day")
+        verbose_name_plural = _("received indicator days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["peer", "dimension", "code", "day"], name="received_indicator_day_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer_id} {self.dimension} {self.code} {self.day}"

@@ -1,0 +1,72 @@
+"""The upper side of the roll-up exchange: keys and idempotent upsert of batches (decision 0018)."""
+
+import pytest
+
+from sanke.supervision.models import ReceivedIndicatorDay
+from sanke.supervision.rollup import (
+    BatchRefused,
+    do_issue_rollup_key,
+    do_receive_rollup_batch,
+    do_revoke_rollup_key,
+    peer_for_key,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(day="2026-12-01", code="640502", **counts):
+    return {"day": day, "dimension": "region", "code": code, "lessons": 3, "held": 2, **counts}
+
+
+def test_a_resent_batch_changes_nothing():
+    # given
+    peer, _key = do_issue_rollup_key(name="Shapotou", region_code="640502", own_region_code="640500")
+    batch = {"rows": [_row(), _row(day="2026-12-02")]}
+    do_receive_rollup_batch(peer, batch)
+    before = list(ReceivedIndicatorDay.objects.order_by("day").values())
+    # when
+    stored = do_receive_rollup_batch(peer, batch)
+    # then
+    assert list(ReceivedIndicatorDay.objects.order_by("day").values()) == before
+    assert stored.stored == 2 and str(stored.last_day) == "2026-12-02"
+
+
+def test_it_refuses_a_wrong_or_revoked_key():
+    peer, key = do_issue_rollup_key(name="Shapotou", region_code="640502", own_region_code="640500")
+    assert peer_for_key(key) == peer
+    assert peer_for_key(key + "x") is None
+    assert peer_for_key("garbage") is None
+    do_revoke_rollup_key(peer)
+    assert peer_for_key(key) is None
+
+
+def test_it_refuses_a_code_outside_the_region_and_stores_nothing():
+    peer, _key = do_issue_rollup_key(name="Shapotou", region_code="640502", own_region_code="640500")
+    with pytest.raises(BatchRefused) as refused:
+        do_receive_rollup_batch(peer, {"rows": [_row(), _row(code="110101")]})
+    assert refused.value.code == "outside_region"
+    assert ReceivedIndicatorDay.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        [],
+        {"rows": "x"},
+        {"rows": [{"dimension": "teacher"}]},
+        {"rows": [_row(day="nope")]},
+        {"rows": [_row(held=-1)]},
+    ],
+)
+def test_a_malformed_batch_is_refused(payload):
+    peer, _key = do_issue_rollup_key(name="Shapotou", region_code="640502", own_region_code="640500")
+    with pytest.raises(BatchRefused):
+        do_receive_rollup_batch(peer, payload)
+
+
+def test_a_too_large_batch_is_refused():
+    peer, _key = do_issue_rollup_key(name="Shapotou", region_code="640502", own_region_code="640500")
+    with pytest.raises(BatchRefused) as refused:
+        do_receive_rollup_batch(peer, {"rows": [_row()] * 5001})
+    assert refused.value.code == "too_many_rows"
