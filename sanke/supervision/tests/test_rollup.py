@@ -70,3 +70,20 @@ def test_a_too_large_batch_is_refused():
     with pytest.raises(BatchRefused) as refused:
         do_receive_rollup_batch(peer, {"rows": [_row()] * 5001})
     assert refused.value.code == "too_many_rows"
+
+
+def _post(client, body, key):
+    return client.post(
+        "/api/v1/rollup/batches/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+
+
+def test_the_api_stores_a_batch_and_refuses_a_wrong_key(client):
+    peer, key = do_issue_rollup_key(name="Shapotou", region_code="640502", own_region_code="640500")
+    body = '{"format": 1, "rows": [{"day": "2026-12-01", "dimension": "region", "code": "640502"}]}'
+    assert _post(client, body, key + "x").status_code == 401
+    assert ReceivedIndicatorDay.objects.count() == 0
+    answer = _post(client, body, key)
+    assert answer.status_code == 200 and answer.json()["last_day"] == "2026-12-01"
+    assert _post(client, "{not json", key).status_code == 400
+    assert _post(client, b"\xff\xfe", key).status_code == 400
