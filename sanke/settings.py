@@ -311,6 +311,10 @@ CELERY_BEAT_SCHEDULE = {
 # (an import reports every few hundred rows, a co-scheduling run at least once per solver time limit).
 SANKE_JOB_QUEUED_GRACE_SECONDS = env_int("SANKE_JOB_QUEUED_GRACE_SECONDS", 120)
 SANKE_JOB_STALE_SECONDS = env_int("SANKE_JOB_STALE_SECONDS", 600)
+# The upper deployment this one sends its indicator sums to (decision 0018); no default: unset = not sent.
+SANKE_ROLLUP_URL = env_str("SANKE_ROLLUP_URL").rstrip("/")
+SANKE_ROLLUP_KEY = env_str("SANKE_ROLLUP_KEY")
+SANKE_ROLLUP_RESEND_DAYS = env_int("SANKE_ROLLUP_RESEND_DAYS", 7)
 # Transcoding has its own queue, so a long video never holds up imports and scheduling (the worker of
 # `make run` consumes both; production runs dedicated transcode workers: `celery worker -Q transcode`).
 CELERY_TASK_ROUTES = {

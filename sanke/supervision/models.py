@@ -208,3 +208,18 @@ class ReceivedIndicatorDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer_id} {self.dimension} {self.code} {self.day}"
+
+
+class RollupWatermark(models.Model):
+    """The last day the upper deployment acknowledged holding (one row): the sender resumes after it."""
+
+    target = models.CharField(max_length=300, unique=True)
+    last_day = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("roll-up watermark")
+        verbose_name_plural = _("roll-up watermarks")
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.last_day}"

@@ -87,3 +87,46 @@ def test_the_api_stores_a_batch_and_refuses_a_wrong_key(client):
     assert answer.status_code == 200 and answer.json()["last_day"] == "2026-12-01"
     assert _post(client, "{not json", key).status_code == 400
     assert _post(client, b"\xff\xfe", key).status_code == 400
+
+
+def _indicator_day(day):
+    import datetime as dt
+
+    from sanke.supervision.models import IndicatorDay
+
+    IndicatorDay.objects.create(
+        day=dt.date.fromisoformat(day),
+        week=dt.date.fromisoformat(day),
+        dimension="region",
+        key="640502",
+        region_code="640502",
+        lessons=4,
+        held=3,
+    )
+
+
+def test_an_offline_upper_level_leaves_the_watermark_unchanged():
+    from sanke.supervision.models import RollupWatermark
+    from sanke.supervision.sending import do_send_rollup
+
+    _indicator_day("2026-12-01")
+    result = do_send_rollup(url="http://127.0.0.1:9", key="k", timeout=2)
+    assert result.error and result.batches == 0
+    assert RollupWatermark.objects.get().last_day is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sender_fills_the_gap_and_a_resend_changes_nothing(live_server):
+    from sanke.supervision.models import RollupWatermark
+    from sanke.supervision.sending import do_send_rollup
+
+    _peer, key = do_issue_rollup_key(name="Shapotou", region_code="640502", own_region_code="640500")
+    _indicator_day("2026-12-01")
+    assert do_send_rollup(url=live_server.url, key=key).rows == 1
+    _indicator_day("2026-12-02")
+    before = ReceivedIndicatorDay.objects.count()
+    result = do_send_rollup(url=live_server.url, key=key)
+    assert result.error == "" and str(result.last_day) == "2026-12-02"
+    assert ReceivedIndicatorDay.objects.count() == before + 1 == 2
+    assert str(RollupWatermark.objects.get().last_day) == "2026-12-02"
+    assert do_send_rollup(url=live_server.url, key="bad.key").error
