@@ -39,6 +39,16 @@ class BatchRefused(ValueError):
         self.detail = detail
 
 
+def division_prefix(code: str) -> str:
+    """The digits a division code shares with every code under it (GB/T 2260): a province's first two
+    (330000 → 33), a city's first four (330100 → 3301), a county's six (640510 → 640510, not 64051)."""
+    if code[2:] == "0000":
+        return code[:2]
+    if code[4:] == "00":
+        return code[:4]
+    return code
+
+
 @dataclass(frozen=True)
 class BatchStored:
     stored: int
@@ -48,7 +58,7 @@ class BatchStored:
 
 def do_issue_rollup_key(*, name: str, region_code: str, own_region_code: str) -> tuple[RollupPeer, str]:
     """Register a lower deployment and return it with its plain key, which is never stored nor shown again."""
-    if not region_code.startswith(own_region_code.rstrip("0") or own_region_code):
+    if not region_code.startswith(division_prefix(own_region_code)):
         raise BatchRefused("outside_region", "the region is not under this deployment's region")
     prefix = secrets.token_hex(6)
     key = f"{prefix}.{secrets.token_urlsafe(32)}"
@@ -86,7 +96,7 @@ def do_receive_rollup_batch(peer: RollupPeer, payload: Any) -> BatchStored:
     rows = payload["rows"]
     if len(rows) > MAX_ROWS:
         raise BatchRefused("too_many_rows", f"at most {MAX_ROWS} rows")
-    prefix = peer.region_code.rstrip("0") or peer.region_code
+    prefix = division_prefix(peer.region_code)
     parsed = []
     for row in rows:
         if not isinstance(row, dict) or row.get("dimension") not in ("region", "school"):

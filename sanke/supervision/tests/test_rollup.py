@@ -130,3 +130,12 @@ def test_the_sender_fills_the_gap_and_a_resend_changes_nothing(live_server):
     assert ReceivedIndicatorDay.objects.count() == before + 1 == 2
     assert str(RollupWatermark.objects.get().last_day) == "2026-12-02"
     assert do_send_rollup(url=live_server.url, key="bad.key").error
+
+
+def test_a_county_code_ending_in_zero_covers_only_itself():
+    from sanke.supervision.rollup import division_prefix
+
+    assert division_prefix("330000") == "33"
+    assert division_prefix("330100") == "3301"
+    assert division_prefix("640510") == "640510"  # not 64051, which would admit 640512
+    assert not "640512".startswith(division_prefix("640510"))
