@@ -306,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.send_warning_digests",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
     },
+    # indicator sums go up to the city or province deployment, if one is configured (supervision/sending.py)
+    "send-rollup": {"task": "supervision.send_rollup", "schedule": 900.0},
 }
 # A job waiting this long for a worker is sent again; one running without progress this long lost its worker
 # (an import reports every few hundred rows, a co-scheduling run at least once per solver time limit).

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from sanke.supervision import report_jobs
 from sanke.supervision.actions import do_fold_recent_lessons, do_send_warning_digests
+from sanke.supervision.sending import do_send_rollup
 
 
 @shared_task(name="supervision.fold_recent_lessons")
@@ -22,3 +23,11 @@ def send_warning_digests() -> int:
 def run_report_job(job_id: int) -> str:
     """Retry-safe (acks_late): claimed and finished with conditional updates; files are rewritten whole."""
     return report_jobs.run_report_job(job_id)
+
+
+@shared_task(name="supervision.send_rollup")
+def send_rollup() -> int:
+    """Send the upper deployment what it lacks (nothing when none is configured). Not retried: a failed
+    send leaves the watermark where it was, and the next beat resumes from there (decision 0018)."""
+    result = do_send_rollup()
+    return result.rows

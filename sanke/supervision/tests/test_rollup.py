@@ -139,3 +139,14 @@ def test_a_county_code_ending_in_zero_covers_only_itself():
     assert division_prefix("330100") == "3301"
     assert division_prefix("640510") == "640510"  # not 64051, which would admit 640512
     assert not "640512".startswith(division_prefix("640510"))
+
+
+def test_the_beat_sends_the_rollup_and_sends_nothing_when_no_upper_level_is_set(db, settings):
+    from sanke.supervision.models import RollupWatermark
+    from sanke.supervision.tasks import send_rollup
+
+    assert settings.CELERY_BEAT_SCHEDULE["send-rollup"]["task"] == "supervision.send_rollup"
+    settings.SANKE_ROLLUP_URL = ""
+    settings.SANKE_ROLLUP_KEY = ""
+    assert send_rollup() == 0
+    assert not RollupWatermark.objects.exists()
