@@ -63,6 +63,8 @@ class RollupStoredSerializer(serializers.Serializer):
         200: RollupStoredSerializer,
         400: OpenApiResponse(description="refused, nothing stored"),
         401: OpenApiResponse(description="missing, unknown or revoked key"),
+        413: OpenApiResponse(description="the body is larger than 1 MB"),
+        429: OpenApiResponse(description="too many batches from this address; send again later"),
     },
 )
 @api_view(["POST"])
